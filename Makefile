@@ -1,0 +1,51 @@
+# Thin wrapper over CMake presets. `make test` and `make run` install missing Debian packages
+# first, so both work on a fresh Debian 12 machine.
+JOBS ?= $(shell nproc)
+SAMPLE ?= data/samples/sample.pcapng
+
+.PHONY: all deps build build-asan test test-default test-asan run bench fuzz format clean
+
+all: build
+
+deps:
+	./scripts/install-deps.sh
+
+build:
+	cmake --preset default >/dev/null
+	cmake --build --preset default -j $(JOBS)
+
+build-asan:
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+
+# Everything: unit, golden, real-client and fuzz-corpus tests in the optimised build, then the
+# unit tests and corpora again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: deps
+	$(MAKE) test-default
+	$(MAKE) test-asan
+
+test-default: build
+	ctest --preset default -j $(JOBS)
+
+test-asan: build-asan
+	ctest --preset asan -j $(JOBS) -L '' -E '^(golden|clients)\.'
+
+run: deps build
+	./build/fingerprint analyze --format table $(SAMPLE)
+
+bench: build
+	./build/bench/fp_bench --benchmark_min_time=0.5
+	python3 bench/compare_tshark.py --bin build/fingerprint
+
+# Runs each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	./scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+format:
+	find src tests fuzz bench -name '*.cc' -o -name '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs, idempotently, every Debian 12 package that building, testing and benchmarking need.
+# Only packages missing from the machine are installed; a machine that has them all is untouched.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config clang-14 libclang-rt-14-dev clang-format
+  # libraries
+  libssl-dev libpcap-dev libnghttp2-dev libcli11-dev libfmt-dev libspdlog-dev
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev python3 tshark tcpdump
+  curl wget openssl gnutls-bin python3-requests hyperfine
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "install-deps: installing ${missing[*]}" >&2
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+export DEBIAN_FRONTEND=noninteractive
+# tshark asks whether non-root users may capture; answer no without a prompt.
+echo "wireshark-common wireshark-common/install-setuid boolean false" | "${sudo_cmd[@]}" debconf-set-selections
+"${sudo_cmd[@]}" apt-get update -q
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -11,7 +11,7 @@ packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 tshark tcpdump
-  curl wget openssl gnutls-bin python3-requests hyperfine
+  curl wget openssl gnutls-bin python3-requests hyperfine p0f
 )
 
 missing=()

@@ -35,21 +35,21 @@ struct Http2FrameInfo {
 };
 
 struct Http2Preface {
-  std::vector<Http2Setting> settings;      // from every client SETTINGS frame, in order sent
-  std::vector<uint32_t> window_updates;    // connection-level (stream 0) increments, in order
-  std::vector<Http2Priority> priorities;   // PRIORITY frames, in order
+  std::vector<Http2Setting> settings;     // from every client SETTINGS frame, in order sent
+  std::vector<uint32_t> window_updates;   // connection-level (stream 0) increments, in order
+  std::vector<Http2Priority> priorities;  // PRIORITY frames, in order
   std::optional<Http2Priority> headers_priority;  // the first HEADERS frame's priority block
-  std::optional<HttpRequest> request;      // first request: pseudo-headers first, as sent
-  std::vector<Http2FrameInfo> frames;      // every frame read, in order
-  bool complete = false;                   // the first header block ended (END_HEADERS)
+  std::optional<HttpRequest> request;             // first request: pseudo-headers first, as sent
+  std::vector<Http2FrameInfo> frames;             // every frame read, in order
+  bool complete = false;                          // the first header block ended (END_HEADERS)
 };
 
 enum class Http2Error : uint8_t {
-  kNoMagic,        // the stream does not start with the client connection preface
-  kTruncated,      // the bytes end before the first SETTINGS frame is whole
-  kBadFrame,       // a frame length or padding that cannot be right
-  kBadHeaderBlock, // HPACK decoding failed
-  kTooLarge,       // more than limits::kMaxHttp2PrefaceFrames frames or an oversized block
+  kNoMagic,         // the stream does not start with the client connection preface
+  kTruncated,       // the bytes end before the first SETTINGS frame is whole
+  kBadFrame,        // a frame length or padding that cannot be right
+  kBadHeaderBlock,  // HPACK decoding failed
+  kTooLarge,        // more than limits::kMaxHttp2PrefaceFrames frames or an oversized block
 };
 
 [[nodiscard]] std::string_view describe(Http2Error error) noexcept;

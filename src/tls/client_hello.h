@@ -39,6 +39,16 @@ struct Extension {
   std::vector<uint8_t> data;
 };
 
+// Anomalies met while parsing a hello that still parsed (STYLE.md 10: anomalies are data). The
+// fingerprints read extension types, so a bad extension body is recorded here, not fatal, as
+// Wireshark and the FoxIO tools do.
+namespace quirk {
+inline constexpr uint16_t kBadExtensionBody = 1 << 0;     // a decoded extension did not parse
+inline constexpr uint16_t kTruncatedExtensions = 1 << 1;  // the extension block ends early
+inline constexpr uint16_t kDuplicateExtension = 1 << 2;   // a type repeated (RFC 8446 4.2)
+inline constexpr uint16_t kTrailingBytes = 1 << 3;        // bytes after the extension block
+}  // namespace quirk
+
 struct ClientHello {
   uint16_t record_version = 0;  // 0 when parsed from a bare handshake message
   uint16_t legacy_version = 0;  // client_version in the hello body
@@ -60,6 +70,9 @@ struct ClientHello {
   std::vector<uint16_t> compress_certificate_algorithms;
 
   bool sslv2_compatible = false;  // came as an SSLv2-compatible hello (no extensions possible)
+  uint16_t quirks = 0;            // quirk:: bits
+
+  [[nodiscard]] bool has_quirk(uint16_t bit) const noexcept { return (quirks & bit) != 0; }
 
   [[nodiscard]] bool has_extension(uint16_t type) const noexcept;
 };

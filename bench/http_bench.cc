@@ -1,0 +1,84 @@
+// HTTP fingerprint costs: JA4H of a browser-sized HTTP/1.1 head (parse + fingerprint) and the
+// Akamai fingerprint of a Chrome-like h2 preface (frames + HPACK + fingerprint).
+#include <benchmark/benchmark.h>
+
+#include <string_view>
+
+#include "http/akamai.h"
+#include "http/h2_builder.h"
+#include "http/http1.h"
+#include "http/http2.h"
+#include "http/ja4h.h"
+
+namespace {
+
+constexpr std::string_view kChromeHead =
+    "GET /search?q=fingerprint HTTP/1.1\r\n"
+    "Host: www.example.com\r\n"
+    "Connection: keep-alive\r\n"
+    "sec-ch-ua: \"Chromium\";v=\"124\", \"Google Chrome\";v=\"124\", \"Not-A.Brand\";v=\"99\"\r\n"
+    "sec-ch-ua-mobile: ?0\r\n"
+    "sec-ch-ua-platform: \"Linux\"\r\n"
+    "Upgrade-Insecure-Requests: 1\r\n"
+    "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36\r\n"
+    "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,"
+    "image/apng,*/*;q=0.8,application/signed-exchange;v=b3;q=0.7\r\n"
+    "Sec-Fetch-Site: same-origin\r\n"
+    "Sec-Fetch-Mode: navigate\r\n"
+    "Sec-Fetch-User: ?1\r\n"
+    "Sec-Fetch-Dest: document\r\n"
+    "Referer: https://www.example.com/\r\n"
+    "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+    "Accept-Language: en-US,en;q=0.9\r\n"
+    "Cookie: _ga=GA1.2.349209205.1532525440; _gid=GA1.2.1042544967.1532525440; session=abc123; "
+    "theme=dark; consent=yes\r\n"
+    "\r\n";
+
+void BM_Ja4hHttp1(benchmark::State& state) {
+  const fp::Bytes bytes(reinterpret_cast<const uint8_t*>(kChromeHead.data()), kChromeHead.size());
+  for (auto _ : state) {
+    const auto parsed = fp::http::parse_http1_request(bytes);
+    auto j = fp::http::ja4h(parsed.request);
+    benchmark::DoNotOptimize(j);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * kChromeHead.size()));
+}
+BENCHMARK(BM_Ja4hHttp1);
+
+fp::http::test::Wire chrome_preface() {
+  using namespace fp::http::test;  // NOLINT: test builders
+  return concat(
+      {magic(), settings({{1, 65536}, {2, 0}, {4, 6291456}, {6, 262144}}),
+       window_update(0, 15663105),
+       headers(1, hpack_block({{":method", "GET"},
+                               {":authority", "www.example.com"},
+                               {":scheme", "https"},
+                               {":path", "/"},
+                               {"sec-ch-ua", "\"Chromium\";v=\"124\", \"Not-A.Brand\";v=\"99\""},
+                               {"sec-ch-ua-mobile", "?0"},
+                               {"sec-ch-ua-platform", "\"Linux\""},
+                               {"upgrade-insecure-requests", "1"},
+                               {"user-agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/124.0.0.0"},
+                               {"accept", "text/html,application/xhtml+xml,*/*;q=0.8"},
+                               {"sec-fetch-site", "none"},
+                               {"sec-fetch-mode", "navigate"},
+                               {"sec-fetch-user", "?1"},
+                               {"sec-fetch-dest", "document"},
+                               {"accept-encoding", "gzip, deflate, br, zstd"},
+                               {"accept-language", "en-US,en;q=0.9"},
+                               {"priority", "u=0, i"}}))});
+}
+
+void BM_AkamaiHttp2(benchmark::State& state) {
+  const auto wire = chrome_preface();
+  for (auto _ : state) {
+    const auto preface = fp::http::parse_http2_preface(wire);
+    auto fp = fp::http::akamai_fingerprint(*preface);
+    benchmark::DoNotOptimize(fp);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_AkamaiHttp2);
+
+}  // namespace

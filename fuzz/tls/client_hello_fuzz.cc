@@ -1,0 +1,22 @@
+// Any bytes as a pasted ClientHello (records, handshake message or SSLv2 hello), then every
+// client fingerprint of what parsed.
+#include <cstddef>
+#include <cstdint>
+
+#include "tls/client_hello.h"
+#include "tls/ja3.h"
+#include "tls/ja4.h"
+#include "tls/peetprint.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const fp::Bytes input(data, size);
+  for (auto parsed : {fp::tls::parse_client_hello_any(input), fp::tls::parse_client_hello(input)}) {
+    if (!parsed) continue;
+    (void)fp::tls::ja3(*parsed);
+    (void)fp::tls::ja3n(*parsed);
+    (void)fp::tls::ja4(*parsed);
+    (void)fp::tls::ja4_stable(*parsed);
+    (void)fp::tls::peetprint(*parsed);
+  }
+  return 0;
+}

@@ -1,0 +1,65 @@
+#include "capture/analyzer.h"
+
+#include "capture/link_layer.h"
+#include "core/limits.h"
+
+namespace fp::capture {
+
+size_t Analyzer::limits_max_flows() { return limits::kMaxFlows; }
+
+Analyzer::Analyzer(Sink sink, size_t max_flows) : flows_(max_flows, std::move(sink)) {}
+
+void Analyzer::add_frame(const Frame& frame) {
+  ++counters_.frames;
+  counters_.bytes += frame.data.size();
+  if (!link_type_supported(frame.link_type)) {
+    ++counters_.unsupported_link;
+    return;
+  }
+  auto ip = ip_packet_of_frame(frame.link_type, frame.data);
+  if (!ip) {
+    ++counters_.not_ip;
+    return;
+  }
+  add_ip_packet(frame.timestamp_us, *ip);
+}
+
+void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
+  auto packet = tcp::parse_ip_packet(ip);
+  if (!packet) {
+    if (packet.error() == tcp::PacketError::kFragment) {
+      ++counters_.fragments;
+    } else {
+      ++counters_.ip_errors;
+    }
+    return;
+  }
+  if (packet->truncated) ++counters_.truncated;
+  switch (packet->transport) {
+    case tcp::Packet::Transport::kTcp: add_tcp(*packet); break;
+    case tcp::Packet::Transport::kUdp: {
+      int direction = 0;
+      (void)flows_.flow_for(*packet, direction, counters_);
+      break;
+    }
+    case tcp::Packet::Transport::kOther: break;
+  }
+}
+
+void Analyzer::add_tcp(const tcp::Packet& packet) {
+  int direction = 0;
+  Flow& flow = flows_.flow_for(packet, direction, counters_);
+  if (flow.closed) return;  // late packets of a finished conversation
+  if (!flow.syn_seq[direction] && packet.tcp.has(tcp::flag::kSyn)) {
+    flow.syn_seq[direction] = packet.tcp.seq;
+  }
+  flow.analyzer->on_segment(direction, packet, flow.record, counters_);
+  if (packet.tcp.has(tcp::flag::kFin)) flow.fin[direction] = true;
+  if (packet.tcp.has(tcp::flag::kRst) || (flow.fin[0] && flow.fin[1])) {
+    flows_.close(flow, counters_);
+  }
+}
+
+void Analyzer::finish() { flows_.close_all(counters_); }
+
+}  // namespace fp::capture

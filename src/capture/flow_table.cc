@@ -1,0 +1,128 @@
+#include "capture/flow_table.h"
+
+#include "capture/counters.h"
+
+#include <algorithm>
+#include <vector>
+
+namespace fp::capture {
+namespace {
+
+Endpoint source_of(const tcp::Packet& p) {
+  const bool tcp = p.transport == tcp::Packet::Transport::kTcp;
+  return {p.ip.src, tcp ? p.tcp.src_port : p.udp.src_port};
+}
+
+Endpoint destination_of(const tcp::Packet& p) {
+  const bool tcp = p.transport == tcp::Packet::Transport::kTcp;
+  return {p.ip.dst, tcp ? p.tcp.dst_port : p.udp.dst_port};
+}
+
+FlowKey key_of(const tcp::Packet& p) {
+  Endpoint a = source_of(p), b = destination_of(p);
+  if (b < a) std::swap(a, b);
+  return {p.transport == tcp::Packet::Transport::kTcp, a, b};
+}
+
+// tshark (packet-tcp.c) starts a new conversation when a SYN without ACK carries a sequence
+// number other than the one this direction started with; a retransmitted SYN does not.
+bool starts_new_conversation(const Flow& flow, const tcp::Packet& p, int direction) {
+  const bool syn_only = p.tcp.has(tcp::flag::kSyn) && !p.tcp.has(tcp::flag::kAck);
+  if (!syn_only) return false;
+  const auto& seen = flow.syn_seq[direction];
+  return flow.closed || (seen && *seen != p.tcp.seq);
+}
+
+}  // namespace
+
+size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
+  size_t h = k.tcp ? 0x9e3779b97f4a7c15ull : 0;
+  for (const Endpoint* e : {&k.low, &k.high}) {
+    for (uint8_t byte : e->address.bytes) h = (h ^ byte) * 0x100000001b3ull;
+    h = (h ^ e->port) * 0x100000001b3ull;
+  }
+  return h;
+}
+
+Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction,
+                          AnalyzerCounters& counters) {
+  const FlowKey key = key_of(packet);
+  auto it = flows_.find(key);
+  if (it == flows_.end()) {
+    direction = 0;
+    return create(key, packet, counters);
+  }
+  Flow& flow = it->second.flow;
+  direction = flow.first_sender == source_of(packet) ? 0 : 1;
+  if (key.tcp && starts_new_conversation(flow, packet, direction)) {
+    close(flow, counters);
+    lru_.erase(it->second.lru);
+    flows_.erase(it);
+    direction = 0;
+    return create(key, packet, counters);
+  }
+  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  return flow;
+}
+
+Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet,
+                        AnalyzerCounters& counters) {
+  if (flows_.size() >= max_flows_) evict_oldest(counters);
+  lru_.push_front(key);
+  Entry& entry = flows_[key];
+  entry.lru = lru_.begin();
+  Flow& flow = entry.flow;
+  flow.first_sender = source_of(packet);
+  const Endpoint dst = destination_of(packet);
+  flow.record.transport = key.tcp ? "tcp" : "udp";
+  flow.record.stream = next_stream_[key.tcp ? 1 : 0]++;
+  flow.record.src = flow.first_sender.address;
+  flow.record.src_port = flow.first_sender.port;
+  flow.record.dst = dst.address;
+  flow.record.dst_port = dst.port;
+  if (key.tcp) {
+    flow.analyzer = std::make_unique<TcpStreamAnalyzer>();
+    ++counters.tcp_streams;
+  } else {
+    ++counters.udp_streams;
+  }
+  return flow;
+}
+
+void FlowTable::close(Flow& flow, AnalyzerCounters& counters) {
+  if (flow.closed) return;
+  flow.closed = true;
+  if (flow.analyzer) {
+    flow.analyzer->finish(flow.record, counters);
+    flow.analyzer.reset();
+  }
+  if (flow.record.has_fingerprint()) {
+    ++counters.records;
+    emit_(std::move(flow.record));
+  }
+  flow.record = StreamRecord{};
+}
+
+void FlowTable::evict_oldest(AnalyzerCounters& counters) {
+  const FlowKey key = lru_.back();
+  lru_.pop_back();
+  auto it = flows_.find(key);
+  if (!it->second.flow.closed) ++counters.flows_evicted;
+  close(it->second.flow, counters);
+  flows_.erase(it);
+}
+
+void FlowTable::close_all(AnalyzerCounters& counters) {
+  // In the references' order: TCP streams, then UDP streams, each by number.
+  std::vector<Flow*> open;
+  for (auto& [key, entry] : flows_) {
+    if (!entry.flow.closed) open.push_back(&entry.flow);
+  }
+  std::sort(open.begin(), open.end(), [](const Flow* a, const Flow* b) {
+    return std::make_pair(a->record.transport, a->record.stream) <
+           std::make_pair(b->record.transport, b->record.stream);
+  });
+  for (Flow* flow : open) close(*flow, counters);
+}
+
+}  // namespace fp::capture

@@ -1,0 +1,75 @@
+#pragma once
+// Flows keyed by transport and unordered endpoint pair, numbered as tshark numbers them
+// (`tcp.stream`, `udp.stream`): from 0 per transport, in order of first packet, with a new TCP
+// stream when a SYN with a new initial sequence number reuses a 5-tuple (TRAPS.md). Bounded to
+// limits::kMaxFlows entries; the least recently active flow is evicted first.
+
+#include <cstdint>
+#include <functional>
+#include <list>
+#include <memory>
+#include <unordered_map>
+
+#include "capture/record.h"
+#include "capture/stream_analyzer.h"
+#include "tcp/packet.h"
+
+namespace fp::capture {
+
+struct Endpoint {
+  tcp::IpAddress address;
+  uint16_t port = 0;
+  bool operator==(const Endpoint&) const = default;
+  auto operator<=>(const Endpoint&) const = default;
+};
+
+struct FlowKey {
+  bool tcp = true;
+  Endpoint low, high;  // the two endpoints, ordered, so both directions find one flow
+  bool operator==(const FlowKey&) const = default;
+};
+
+struct FlowKeyHash {
+  size_t operator()(const FlowKey& k) const noexcept;
+};
+
+struct Flow {
+  StreamRecord record;
+  Endpoint first_sender;
+  std::optional<uint32_t> syn_seq[2];  // initial sequence number seen in each direction
+  bool fin[2] = {false, false};
+  bool closed = false;   // RST, or FIN both ways: the record has been emitted
+  std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes
+};
+
+class FlowTable {
+ public:
+  using Emit = std::function<void(StreamRecord&&)>;
+  FlowTable(size_t max_flows, Emit emit) : max_flows_(max_flows), emit_(std::move(emit)) {}
+
+  // The flow this packet belongs to, made (and numbered) when new; `direction` is 0 when the
+  // packet comes from the flow's first sender. A SYN that starts a new conversation on a known
+  // 5-tuple closes the old flow and starts the next stream number.
+  Flow& flow_for(const tcp::Packet& packet, int& direction, AnalyzerCounters& counters);
+
+  // Fingerprints what the flow holds and hands its record to the sink (once).
+  void close(Flow& flow, AnalyzerCounters& counters);
+  void close_all(AnalyzerCounters& counters);
+
+ private:
+  struct Entry {
+    Flow flow;
+    std::list<FlowKey>::iterator lru;
+  };
+
+  Flow& create(const FlowKey& key, const tcp::Packet& packet, AnalyzerCounters& counters);
+  void evict_oldest(AnalyzerCounters& counters);
+
+  size_t max_flows_;
+  Emit emit_;
+  uint64_t next_stream_[2] = {0, 0};  // udp, tcp
+  std::unordered_map<FlowKey, Entry, FlowKeyHash> flows_;
+  std::list<FlowKey> lru_;  // most recently active first
+};
+
+}  // namespace fp::capture

@@ -1,0 +1,59 @@
+#pragma once
+// One record per TCP or UDP stream: the fingerprints of everything the client and server sent
+// before their content. The same shape is written by `analyze`, and (later) stored and served.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/fingerprint.h"
+#include "tcp/packet.h"
+
+namespace fp::capture {
+
+struct TlsClientRecord {
+  std::optional<std::string> server_name;
+  std::string ja4, ja4_r, ja4_o, ja4_ro;
+  Fingerprint ja4_stable;
+  Fingerprint ja3, ja3n;
+  Fingerprint peetprint;
+  std::vector<std::string> alpn;
+  bool sslv2_compatible = false;
+};
+
+struct TlsServerRecord {
+  std::string ja4s, ja4s_r;
+  Fingerprint ja3s;
+  bool hello_retry_request = false;
+};
+
+struct HttpRecord {
+  std::string ja4h, ja4h_r, ja4h_ro;
+  std::string method, target, version;
+  std::string header_order;
+  std::optional<std::string> user_agent;
+};
+
+struct StreamRecord {
+  std::string file;  // set when several files are analysed
+  uint64_t stream = 0;
+  std::string transport;  // "tcp" or "udp"
+  tcp::IpAddress src, dst;  // src sent the first packet seen
+  uint16_t src_port = 0, dst_port = 0;
+
+  std::optional<std::string> ja4t, ja4ts;
+  std::optional<std::string> p0f_signature;
+  std::optional<uint8_t> ttl_distance;
+  std::optional<TlsClientRecord> tls;        // the first ClientHello
+  std::optional<TlsClientRecord> tls_retry;  // the second, after a HelloRetryRequest
+  std::optional<TlsServerRecord> tls_server;
+  std::vector<HttpRecord> http;
+  std::optional<Fingerprint> akamai;
+
+  [[nodiscard]] bool has_fingerprint() const noexcept {
+    return ja4t || ja4ts || tls || tls_server || !http.empty() || akamai;
+  }
+};
+
+}  // namespace fp::capture

@@ -1,0 +1,19 @@
+#pragma once
+// From parsed protocol messages to the record's fingerprint fields: the one place where the
+// capture layer calls the fingerprint functions, shared by every source of messages.
+
+#include "capture/record.h"
+#include "http/http2.h"
+#include "http/request.h"
+#include "tls/client_hello.h"
+#include "tls/server_hello.h"
+
+namespace fp::capture {
+
+[[nodiscard]] TlsClientRecord client_record(const tls::ClientHello& hello);
+[[nodiscard]] TlsServerRecord server_record(const tls::ServerHello& hello);
+[[nodiscard]] HttpRecord http_record(const http::HttpRequest& request);
+// The SYN's JA4T, p0f signature and TTL distance into `record`.
+void add_syn(const tcp::Packet& syn, StreamRecord& record);
+
+}  // namespace fp::capture

@@ -1,0 +1,186 @@
+#include "capture/stream_analyzer.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "capture/counters.h"
+#include "capture/record_builders.h"
+#include "core/limits.h"
+#include "http/akamai.h"
+#include "http/http1.h"
+#include "http/http2.h"
+#include "tcp/ja4t.h"
+#include "tls/handshake.h"
+
+namespace fp::capture {
+namespace {
+
+constexpr uint8_t kTlsHandshakeRecord = 0x16;
+constexpr uint8_t kSslv2LengthBit = 0x80;
+constexpr uint8_t kSslv2ClientHello = 0x01;
+
+bool starts_like_tls(Bytes b) {
+  if (b[0] == kTlsHandshakeRecord) return b.size() < 2 || b[1] == 0x03;
+  return (b[0] & kSslv2LengthBit) != 0 && (b.size() < 3 || b[2] == kSslv2ClientHello);
+}
+
+// How the bytes compare with the HTTP/2 client magic: 1 match, 0 not yet known, -1 no.
+int http2_magic_match(Bytes b) {
+  const std::string_view magic = http::kHttp2ClientMagic;
+  const size_t n = std::min(b.size(), magic.size());
+  if (!std::equal(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n), magic.begin())) {
+    return -1;
+  }
+  return n == magic.size() ? 1 : 0;
+}
+
+}  // namespace
+
+void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
+                                   AnalyzerCounters& counters) {
+  const tcp::TcpHeader& t = packet.tcp;
+  Direction& d = directions_[direction];
+  uint32_t data_seq = t.seq;
+  if (t.has(tcp::flag::kSyn)) {
+    on_syn(direction, packet, record);
+    d.bytes.on_syn(t.seq);
+    ++data_seq;  // data carried on a SYN (TCP Fast Open) starts one past its sequence number
+  }
+  if (d.state == State::kDone || packet.payload.empty()) return;
+  const bool overflowed = d.bytes.overflowed();
+  d.bytes.add_segment(data_seq, packet.payload);
+  if (!overflowed && d.bytes.overflowed()) ++counters.reassembly_overflows;
+  consume(d, record, counters, false);
+}
+
+void TcpStreamAnalyzer::finish(StreamRecord& record, AnalyzerCounters& counters) {
+  for (Direction& d : directions_) {
+    if (d.state != State::kDone) consume(d, record, counters, true);
+    stop(d);
+  }
+}
+
+void TcpStreamAnalyzer::on_syn(int direction, const tcp::Packet& packet, StreamRecord& record) {
+  const bool ack = packet.tcp.has(tcp::flag::kAck);
+  if (!ack && !client_syn_seen_ && direction == 0) {
+    client_syn_seen_ = true;
+    add_syn(packet, record);
+  } else if (ack && !server_syn_ack_seen_) {
+    server_syn_ack_seen_ = true;
+    record.ja4ts = tcp::ja4ts(packet.tcp);
+  }
+}
+
+void TcpStreamAnalyzer::consume(Direction& d, StreamRecord& record, AnalyzerCounters& counters,
+                                bool final) {
+  if (d.state == State::kUnknown) classify(d);
+  switch (d.state) {
+    case State::kTls: read_tls(d, record, counters, final); break;
+    case State::kHttp1: read_http1(d, record, counters); break;
+    case State::kHttp2: read_http2(d, record, counters, final); break;
+    case State::kUnknown:
+      if (final) stop(d);
+      break;
+    case State::kDone: break;
+  }
+}
+
+void TcpStreamAnalyzer::classify(Direction& d) {
+  const Bytes b = d.bytes.available();
+  if (b.empty()) return;
+  if (starts_like_tls(b)) {
+    d.state = State::kTls;
+    return;
+  }
+  const int h2 = http2_magic_match(b);
+  if (h2 == 1) {
+    d.state = State::kHttp2;
+  } else if (h2 == 0) {
+    return;  // wait for the rest of the magic
+  } else if (http::looks_like_http1_request(b)) {
+    d.state = State::kHttp1;
+  } else {
+    stop(d);
+  }
+}
+
+void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCounters& counters,
+                                 bool final) {
+  const tls::HandshakeScan scan = tls::scan_handshake(d.bytes.available());
+  if (scan.status == tls::ScanStatus::kNeedMore && !final && !d.bytes.overflowed()) return;
+  if (scan.status == tls::ScanStatus::kError) ++counters.tls_errors;
+  for (const tls::HandshakeMessage& m : scan.messages) {
+    if (m.type == static_cast<uint8_t>(tls::HandshakeType::kClientHello)) {
+      auto hello = scan.sslv2_client_hello ? tls::parse_sslv2_client_hello(m.body)
+                                           : tls::parse_client_hello(m.body);
+      if (!hello) {
+        ++counters.tls_errors;
+        continue;
+      }
+      hello->record_version = m.record_version;
+      auto& slot = record.tls ? record.tls_retry : record.tls;
+      if (!slot) slot = client_record(*hello);
+    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello)) {
+      auto hello = tls::parse_server_hello(m.body);
+      if (!hello) {
+        ++counters.tls_errors;
+        continue;
+      }
+      hello->record_version = m.record_version;
+      if (!record.tls_server) record.tls_server = server_record(*hello);
+    }
+  }
+  stop(d);
+}
+
+void TcpStreamAnalyzer::read_http1(Direction& d, StreamRecord& record,
+                                   AnalyzerCounters& counters) {
+  while (d.state == State::kHttp1) {
+    if (d.body_to_skip > 0) {
+      const size_t n = static_cast<size_t>(std::min<uint64_t>(d.body_to_skip, d.bytes.available().size()));
+      d.bytes.consume(n);
+      d.body_to_skip -= n;
+      if (d.body_to_skip > 0) return;
+    }
+    const Bytes b = d.bytes.available();
+    if (b.empty()) return;
+    const http::Http1Parse parsed = http::parse_http1_request(b);
+    if (parsed.status == http::ParseStatus::kNeedMore) {
+      if (d.bytes.overflowed()) stop(d);
+      return;
+    }
+    if (parsed.status == http::ParseStatus::kError) {
+      // Bytes after a request that are not another request (a pipelined body we could not
+      // size, or another protocol after an Upgrade) end the HTTP/1 reading quietly.
+      if (record.http.empty()) ++counters.http_errors;
+      stop(d);
+      return;
+    }
+    record.http.push_back(http_record(parsed.request));
+    d.bytes.consume(parsed.consumed);
+    d.body_to_skip = http::declared_body_length(parsed.request);
+    if (record.http.size() >= limits::kMaxHttpRequestsPerStream) stop(d);
+  }
+}
+
+void TcpStreamAnalyzer::read_http2(Direction& d, StreamRecord& record, AnalyzerCounters& counters,
+                                   bool final) {
+  auto preface = http::parse_http2_preface(d.bytes.available());
+  const bool complete = preface && preface->complete;
+  if (!complete && !final && !d.bytes.overflowed()) return;
+  if (!preface) {
+    if (preface.error() != http::Http2Error::kTruncated) ++counters.http_errors;
+    stop(d);
+    return;
+  }
+  record.akamai = http::akamai_fingerprint(*preface);
+  if (preface->request) record.http.push_back(http_record(*preface->request));
+  stop(d);
+}
+
+void TcpStreamAnalyzer::stop(Direction& d) {
+  d.state = State::kDone;
+  d.bytes.release();
+}
+
+}  // namespace fp::capture

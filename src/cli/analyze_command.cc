@@ -1,0 +1,94 @@
+// `fingerprint analyze [--format jsonl|json|table] FILE...`: one record per stream.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "capture/analyzer.h"
+#include "capture/link_layer.h"
+#include "capture/pcap_reader.h"
+#include "cli/commands.h"
+#include "cli/progress.h"
+#include "cli/record_writer.h"
+
+namespace fp::cli {
+namespace {
+
+struct AnalyzeOptions {
+  std::string format = "jsonl";
+  std::vector<std::string> files;
+  bool stats = false;
+};
+
+void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
+  std::fprintf(stderr,
+               "%s: %llu frames, %llu tcp streams, %llu udp streams, %llu records; not ip %llu, "
+               "ip errors %llu, fragments %llu, truncated %llu, tls errors %llu, http errors "
+               "%llu, reassembly overflows %llu, flows evicted %llu\n",
+               file.c_str(), (unsigned long long)c.frames, (unsigned long long)c.tcp_streams,
+               (unsigned long long)c.udp_streams, (unsigned long long)c.records,
+               (unsigned long long)c.not_ip, (unsigned long long)c.ip_errors,
+               (unsigned long long)c.fragments, (unsigned long long)c.truncated,
+               (unsigned long long)c.tls_errors, (unsigned long long)c.http_errors,
+               (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted);
+}
+
+// Reads one file to the writer. Returns false when the file could not be read whole.
+bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer) {
+  std::string error;
+  auto reader = capture::PcapReader::open(path, error);
+  if (!reader) {
+    std::fprintf(stderr, "fingerprint: %s: %s\n", path.c_str(), error.c_str());
+    return false;
+  }
+  if (!capture::link_type_supported(reader->link_type())) {
+    std::fprintf(stderr, "fingerprint: %s: link type %d is not supported\n", path.c_str(),
+                 reader->link_type());
+  }
+  std::error_code ec;
+  const uint64_t size = std::filesystem::file_size(path, ec);
+  Progress progress(path, ec ? 0 : size);
+  capture::Analyzer analyzer([&](capture::StreamRecord&& r) {
+    if (tag_file) r.file = path;
+    writer.write(std::move(r));
+  });
+  uint64_t frames = 0;
+  while (auto frame = reader->next()) {
+    analyzer.add_frame(*frame);
+    if ((++frames & 0xfff) == 0) progress.update(reader->position());
+  }
+  analyzer.finish();
+  if (stats) report_counters(path, analyzer.counters());
+  if (!reader->error().empty()) {
+    std::fprintf(stderr, "fingerprint: %s: %s (after %llu frames; records above are what was read)\n",
+                 path.c_str(), reader->error().c_str(), (unsigned long long)frames);
+    return false;
+  }
+  return true;
+}
+
+int run_analyze(const AnalyzeOptions& options) {
+  auto writer = make_record_writer(options.format, stdout);
+  bool all_read = true;
+  for (const auto& file : options.files) {
+    all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer);
+  }
+  writer->finish();
+  return all_read ? kExitOk : kExitDamagedInput;
+}
+
+}  // namespace
+
+void add_analyze_command(CLI::App& app, int& exit_status) {
+  auto options = std::make_shared<AnalyzeOptions>();
+  CLI::App* cmd = app.add_subcommand("analyze", "Fingerprint every stream of pcap/pcapng files");
+  cmd->add_option("--format", options->format, "Output: jsonl (default), json or table")
+      ->check(CLI::IsMember({"jsonl", "json", "table"}));
+  cmd->add_flag("--stats", options->stats, "Print per-file counters to stderr");
+  cmd->add_option("files", options->files, "Capture files (pcap or pcapng)")->required();
+  cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
+}
+
+}  // namespace fp::cli

@@ -1,0 +1,24 @@
+#pragma once
+// Writes analyze records to stdout as JSON lines (as they come), a JSON array, or a table for a
+// terminal. JSON lines stream; the array and the table sort records by stream first.
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "capture/record.h"
+
+namespace fp::cli {
+
+class RecordWriter {
+ public:
+  virtual ~RecordWriter() = default;
+  virtual void write(capture::StreamRecord&& record) = 0;
+  virtual void finish() = 0;
+};
+
+// nullptr for an unknown format name.
+[[nodiscard]] std::unique_ptr<RecordWriter> make_record_writer(const std::string& format,
+                                                               std::FILE* out);
+
+}  // namespace fp::cli

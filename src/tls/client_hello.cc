@@ -1,0 +1,185 @@
+#include "tls/client_hello.h"
+
+#include <algorithm>
+#include <array>
+
+#include "tls/extension_decode.h"
+#include "tls/handshake.h"
+
+namespace fp::tls {
+namespace {
+
+constexpr size_t kRandomSize = 32;
+
+// Decoders of the extensions the fingerprints read, one line each (STYLE.md 5). Each returns
+// false when the body does not parse; what it read before the fault stays decoded.
+using Decoder = bool (*)(Bytes, ClientHello&);
+struct DecoderEntry {
+  uint16_t type;
+  Decoder decode;
+};
+
+constexpr std::array<DecoderEntry, 9> kDecoders{{
+    {ext::kServerName,
+     [](Bytes d, ClientHello& h) { return decode_server_name(d, h.server_name); }},
+    {ext::kAlpn, [](Bytes d, ClientHello& h) { return decode_alpn(d, h.alpn); }},
+    {ext::kSupportedVersions,
+     [](Bytes d, ClientHello& h) { return decode_u16_list<1>(d, h.supported_versions); }},
+    {ext::kSupportedGroups,
+     [](Bytes d, ClientHello& h) { return decode_u16_list<2>(d, h.supported_groups); }},
+    {ext::kEcPointFormats,
+     [](Bytes d, ClientHello& h) { return decode_u8_list(d, h.ec_point_formats); }},
+    {ext::kSignatureAlgorithms,
+     [](Bytes d, ClientHello& h) { return decode_u16_list<2>(d, h.signature_algorithms); }},
+    {ext::kKeyShare,
+     [](Bytes d, ClientHello& h) { return decode_key_share(d, h.key_share_groups); }},
+    {ext::kPskKeyExchangeModes,
+     [](Bytes d, ClientHello& h) { return decode_u8_list(d, h.psk_key_exchange_modes); }},
+    {ext::kCompressCertificate,
+     [](Bytes d, ClientHello& h) {
+       return decode_u16_list<1>(d, h.compress_certificate_algorithms);
+     }},
+}};
+
+void decode_extension(const Extension& e, ClientHello& hello) noexcept {
+  for (const DecoderEntry& entry : kDecoders) {
+    if (entry.type != e.type) continue;
+    if (!entry.decode(Bytes(e.data), hello)) hello.quirks |= quirk::kBadExtensionBody;
+    return;
+  }
+}
+
+bool seen_before(const ClientHello& hello, uint16_t type) noexcept {
+  return std::any_of(hello.extensions.begin(), hello.extensions.end() - 1,
+                     [type](const Extension& e) { return e.type == type; });
+}
+
+// The extension block (RFC 8446 4.1.2). A block that ends early keeps the extensions read so
+// far: the fingerprints still have their types.
+void read_extensions(ByteReader& r, ClientHello& hello) {
+  auto block_len = r.u16();
+  if (!block_len) {
+    if (!r.empty()) hello.quirks |= quirk::kTruncatedExtensions;
+    return;
+  }
+  Bytes block = r.rest().first(std::min<size_t>(*block_len, r.remaining()));
+  if (block.size() < *block_len) hello.quirks |= quirk::kTruncatedExtensions;
+  (void)r.skip(block.size());
+  if (!r.empty()) hello.quirks |= quirk::kTrailingBytes;
+  ByteReader er(block);
+  hello.extensions.reserve(24);
+  while (!er.empty()) {
+    auto type = er.u16();
+    auto data = er.length_prefixed<2>();
+    if (!type || !data) {
+      hello.quirks |= quirk::kTruncatedExtensions;
+      return;
+    }
+    hello.extensions.push_back({*type, std::vector<uint8_t>(data->begin(), data->end())});
+    if (seen_before(hello, *type)) {
+      hello.quirks |= quirk::kDuplicateExtension;  // decode the first one only
+      continue;
+    }
+    decode_extension(hello.extensions.back(), hello);
+  }
+}
+
+Result<ClientHello, TlsError> from_record_stream(Bytes input) noexcept {
+  HandshakeScan scan = scan_handshake(input, 1);
+  if (scan.messages.empty()) {
+    if (scan.status == ScanStatus::kError) return Unexpected{scan.error};
+    return Unexpected{scan.status == ScanStatus::kNeedMore ? TlsError::kTruncated
+                                                           : TlsError::kNotHandshake};
+  }
+  const HandshakeMessage& msg = scan.messages.front();
+  if (msg.type != static_cast<uint8_t>(HandshakeType::kClientHello)) {
+    return Unexpected{TlsError::kWrongMessageType};
+  }
+  auto hello = scan.sslv2_client_hello ? parse_sslv2_client_hello(Bytes(msg.body))
+                                       : parse_client_hello(Bytes(msg.body));
+  if (hello && !scan.sslv2_client_hello) hello->record_version = msg.record_version;
+  return hello;
+}
+
+Result<ClientHello, TlsError> from_handshake_message(Bytes input) noexcept {
+  ByteReader r(input);
+  (void)r.u8();
+  auto length = r.u24();
+  if (!length) return Unexpected{TlsError::kTruncated};
+  auto body = r.bytes(*length);
+  if (!body) return Unexpected{TlsError::kTruncated};
+  return parse_client_hello(*body);
+}
+
+}  // namespace
+
+bool ClientHello::has_extension(uint16_t type) const noexcept {
+  return std::any_of(extensions.begin(), extensions.end(),
+                     [type](const Extension& e) { return e.type == type; });
+}
+
+Result<ClientHello, TlsError> parse_client_hello(Bytes body) noexcept {
+  ByteReader r(body);
+  ClientHello hello;
+  auto version = r.u16();
+  auto random = r.bytes(kRandomSize);
+  auto session_id = r.length_prefixed<1>();
+  auto ciphers = r.length_prefixed<2>();
+  auto compression = r.length_prefixed<1>();
+  if (!version || !random || !session_id || !ciphers || !compression) {
+    return Unexpected{TlsError::kTruncated};
+  }
+  if (ciphers->size() % 2 != 0) return Unexpected{TlsError::kBadLength};
+  hello.legacy_version = *version;
+  hello.random.assign(random->begin(), random->end());
+  hello.session_id.assign(session_id->begin(), session_id->end());
+  hello.cipher_suites.reserve(ciphers->size() / 2);
+  for (ByteReader cr(*ciphers); !cr.empty();) hello.cipher_suites.push_back(*cr.u16());
+  hello.compression_methods.assign(compression->begin(), compression->end());
+  if (!r.empty()) read_extensions(r, hello);  // RFC 5246 7.4.1.2: extensions are optional
+  return hello;
+}
+
+// RFC 5246 E.2: msg_type(1) version(2) cipher_spec_length(2) session_id_length(2)
+// challenge_length(2), then the three vectors. Cipher specs are 3 bytes; those whose first byte
+// is 0 are TLS cipher suites.
+Result<ClientHello, TlsError> parse_sslv2_client_hello(Bytes body) noexcept {
+  ByteReader r(body);
+  auto type = r.u8();
+  auto version = r.u16();
+  auto spec_len = r.u16();
+  auto sid_len = r.u16();
+  auto challenge_len = r.u16();
+  if (!challenge_len) return Unexpected{TlsError::kTruncated};
+  if (*type != static_cast<uint8_t>(HandshakeType::kClientHello)) {
+    return Unexpected{TlsError::kWrongMessageType};
+  }
+  if (*spec_len % 3 != 0) return Unexpected{TlsError::kBadLength};
+  auto specs = r.bytes(*spec_len);
+  auto session_id = r.bytes(*sid_len);
+  auto challenge = r.bytes(*challenge_len);
+  if (!specs || !session_id || !challenge) return Unexpected{TlsError::kTruncated};
+  ClientHello hello;
+  hello.legacy_version = *version;
+  hello.sslv2_compatible = true;
+  hello.record_version = 0x0002;
+  for (ByteReader sr(*specs); !sr.empty();) {
+    const uint8_t kind = *sr.u8();
+    const uint16_t suite = *sr.u16();
+    if (kind == 0) hello.cipher_suites.push_back(suite);
+  }
+  hello.session_id.assign(session_id->begin(), session_id->end());
+  hello.random.assign(challenge->begin(), challenge->end());
+  hello.compression_methods.push_back(0);
+  return hello;
+}
+
+Result<ClientHello, TlsError> parse_client_hello_any(Bytes input) noexcept {
+  if (input.empty()) return Unexpected{TlsError::kTruncated};
+  if (input[0] == static_cast<uint8_t>(HandshakeType::kClientHello)) {
+    return from_handshake_message(input);
+  }
+  return from_record_stream(input);  // TLS records, or an SSLv2-compatible hello
+}
+
+}  // namespace fp::tls

@@ -36,13 +36,16 @@ void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
   }
   if (packet->truncated) ++counters_.truncated;
   switch (packet->transport) {
-    case tcp::Packet::Transport::kTcp: add_tcp(*packet); break;
+    case tcp::Packet::Transport::kTcp:
+      add_tcp(*packet);
+      break;
     case tcp::Packet::Transport::kUdp: {
       int direction = 0;
       (void)flows_.flow_for(*packet, direction, counters_);
       break;
     }
-    case tcp::Packet::Transport::kOther: break;
+    case tcp::Packet::Transport::kOther:
+      break;
   }
 }
 

@@ -9,15 +9,15 @@ namespace fp::capture {
 struct AnalyzerCounters {
   uint64_t frames = 0;
   uint64_t bytes = 0;
-  uint64_t not_ip = 0;            // frames without an IPv4/IPv6 packet (ARP, LLDP ...)
-  uint64_t unsupported_link = 0;  // frames of a link type we cannot decode
-  uint64_t ip_errors = 0;         // IP/TCP/UDP headers that did not parse
-  uint64_t fragments = 0;         // IP fragments without a transport header
-  uint64_t truncated = 0;         // packets cut short by the capture's snap length
-  uint64_t tls_errors = 0;        // TLS bytes that did not parse as handshake messages
-  uint64_t http_errors = 0;       // HTTP/1 heads or HTTP/2 prefaces that did not parse
+  uint64_t not_ip = 0;                // frames without an IPv4/IPv6 packet (ARP, LLDP ...)
+  uint64_t unsupported_link = 0;      // frames of a link type we cannot decode
+  uint64_t ip_errors = 0;             // IP/TCP/UDP headers that did not parse
+  uint64_t fragments = 0;             // IP fragments without a transport header
+  uint64_t truncated = 0;             // packets cut short by the capture's snap length
+  uint64_t tls_errors = 0;            // TLS bytes that did not parse as handshake messages
+  uint64_t http_errors = 0;           // HTTP/1 heads or HTTP/2 prefaces that did not parse
   uint64_t reassembly_overflows = 0;  // a direction went past limits::kMaxStreamPrefix
-  uint64_t flows_evicted = 0;     // flows dropped past limits::kMaxFlows
+  uint64_t flows_evicted = 0;         // flows dropped past limits::kMaxFlows
   uint64_t tcp_streams = 0;
   uint64_t udp_streams = 0;
   uint64_t records = 0;

@@ -44,8 +44,7 @@ size_t FlowKeyHash::operator()(const FlowKey& k) const noexcept {
   return h;
 }
 
-Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction,
-                          AnalyzerCounters& counters) {
+Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCounters& counters) {
   const FlowKey key = key_of(packet);
   auto it = flows_.find(key);
   if (it == flows_.end()) {
@@ -65,8 +64,7 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction,
   return flow;
 }
 
-Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet,
-                        AnalyzerCounters& counters) {
+Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerCounters& counters) {
   if (flows_.size() >= max_flows_) evict_oldest(counters);
   lru_.push_front(key);
   Entry& entry = flows_[key];

@@ -38,7 +38,7 @@ struct Flow {
   Endpoint first_sender;
   std::optional<uint32_t> syn_seq[2];  // initial sequence number seen in each direction
   bool fin[2] = {false, false};
-  bool closed = false;   // RST, or FIN both ways: the record has been emitted
+  bool closed = false;  // RST, or FIN both ways: the record has been emitted
   std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes
 };
 

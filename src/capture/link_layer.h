@@ -11,12 +11,12 @@ namespace fp::capture {
 
 // Link-layer header types as pcap/pcapng record them (tcpdump.org/linktypes.html).
 namespace linktype {
-inline constexpr int kNull = 0;          // BSD loopback, address family in host byte order
+inline constexpr int kNull = 0;  // BSD loopback, address family in host byte order
 inline constexpr int kEthernet = 1;
-inline constexpr int kRawBsd = 12;       // DLT_RAW on BSD
-inline constexpr int kRawOpenBsd = 14;   // DLT_RAW on OpenBSD
-inline constexpr int kRaw = 101;         // LINKTYPE_RAW
-inline constexpr int kLoop = 108;        // OpenBSD loopback, address family in network order
+inline constexpr int kRawBsd = 12;      // DLT_RAW on BSD
+inline constexpr int kRawOpenBsd = 14;  // DLT_RAW on OpenBSD
+inline constexpr int kRaw = 101;        // LINKTYPE_RAW
+inline constexpr int kLoop = 108;       // OpenBSD loopback, address family in network order
 inline constexpr int kLinuxSll = 113;
 inline constexpr int kIpv4 = 228;
 inline constexpr int kIpv6 = 229;

@@ -16,8 +16,8 @@ struct PcapReader::Handle {
 std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::string& error) {
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // Nanosecond precision when the file has it; otherwise libpcap scales microseconds up.
-  pcap_t* pcap = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO,
-                                                         errbuf);
+  pcap_t* pcap =
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (pcap == nullptr) {
     error = errbuf;
     return nullptr;

@@ -14,7 +14,7 @@ namespace fp::capture {
 struct Frame {
   int64_t timestamp_us = 0;  // microseconds since the epoch
   uint32_t original_length = 0;
-  Bytes data;                // what was captured (may be less than original_length)
+  Bytes data;  // what was captured (may be less than original_length)
   int link_type = 0;
 };
 

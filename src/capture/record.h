@@ -38,7 +38,7 @@ struct HttpRecord {
 struct StreamRecord {
   std::string file;  // set when several files are analysed
   uint64_t stream = 0;
-  std::string transport;  // "tcp" or "udp"
+  std::string transport;    // "tcp" or "udp"
   tcp::IpAddress src, dst;  // src sent the first packet seen
   uint16_t src_port = 0, dst_port = 0;
 

@@ -75,13 +75,20 @@ void TcpStreamAnalyzer::consume(Direction& d, StreamRecord& record, AnalyzerCoun
                                 bool final) {
   if (d.state == State::kUnknown) classify(d);
   switch (d.state) {
-    case State::kTls: read_tls(d, record, counters, final); break;
-    case State::kHttp1: read_http1(d, record, counters); break;
-    case State::kHttp2: read_http2(d, record, counters, final); break;
+    case State::kTls:
+      read_tls(d, record, counters, final);
+      break;
+    case State::kHttp1:
+      read_http1(d, record, counters);
+      break;
+    case State::kHttp2:
+      read_http2(d, record, counters, final);
+      break;
     case State::kUnknown:
       if (final) stop(d);
       break;
-    case State::kDone: break;
+    case State::kDone:
+      break;
   }
 }
 
@@ -133,11 +140,11 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
   stop(d);
 }
 
-void TcpStreamAnalyzer::read_http1(Direction& d, StreamRecord& record,
-                                   AnalyzerCounters& counters) {
+void TcpStreamAnalyzer::read_http1(Direction& d, StreamRecord& record, AnalyzerCounters& counters) {
   while (d.state == State::kHttp1) {
     if (d.body_to_skip > 0) {
-      const size_t n = static_cast<size_t>(std::min<uint64_t>(d.body_to_skip, d.bytes.available().size()));
+      const size_t n =
+          static_cast<size_t>(std::min<uint64_t>(d.body_to_skip, d.bytes.available().size()));
       d.bytes.consume(n);
       d.body_to_skip -= n;
       if (d.body_to_skip > 0) return;

@@ -62,7 +62,8 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
   analyzer.finish();
   if (stats) report_counters(path, analyzer.counters());
   if (!reader->error().empty()) {
-    std::fprintf(stderr, "fingerprint: %s: %s (after %llu frames; records above are what was read)\n",
+    std::fprintf(stderr,
+                 "fingerprint: %s: %s (after %llu frames; records above are what was read)\n",
                  path.c_str(), reader->error().c_str(), (unsigned long long)frames);
     return false;
   }

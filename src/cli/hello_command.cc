@@ -23,7 +23,8 @@ struct HelloOptions {
 
 bool looks_like_hex(const std::string& text) {
   for (char c : text) {
-    if (!std::isxdigit(static_cast<unsigned char>(c)) && !std::isspace(static_cast<unsigned char>(c)) && c != ':') {
+    if (!std::isxdigit(static_cast<unsigned char>(c)) &&
+        !std::isspace(static_cast<unsigned char>(c)) && c != ':') {
       return false;
     }
   }
@@ -32,9 +33,11 @@ bool looks_like_hex(const std::string& text) {
 
 int run_hello(HelloOptions options) {
   if (options.input.empty() || options.input == "-") {
-    options.input.assign(std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>());
+    options.input.assign(std::istreambuf_iterator<char>(std::cin),
+                         std::istreambuf_iterator<char>());
   }
-  auto bytes = looks_like_hex(options.input) ? hex_decode(options.input) : base64_decode(options.input);
+  auto bytes =
+      looks_like_hex(options.input) ? hex_decode(options.input) : base64_decode(options.input);
   if (!bytes || bytes->empty()) {
     std::fprintf(stderr, "fingerprint: input is neither hex nor base64\n");
     return kExitUsage;

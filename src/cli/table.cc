@@ -8,7 +8,7 @@
 namespace fp::cli {
 namespace {
 
-constexpr size_t kMaxCell = 40;  // long SNIs and paths are cut so rows fit a terminal
+constexpr size_t kMaxCell = 56;  // long SNIs and paths are cut so rows fit a terminal
 
 std::string endpoint(const tcp::IpAddress& a, uint16_t port) {
   const std::string host = a.to_string();
@@ -53,8 +53,8 @@ void append_row(std::string& out, const Row& row, const std::vector<size_t>& wid
 }  // namespace
 
 std::string render_table(const std::vector<capture::StreamRecord>& records) {
-  const bool with_file = std::any_of(records.begin(), records.end(),
-                                     [](const auto& r) { return !r.file.empty(); });
+  const bool with_file =
+      std::any_of(records.begin(), records.end(), [](const auto& r) { return !r.file.empty(); });
   Row header = {"STREAM", "CLIENT", "SERVER", "SNI", "JA4", "JA4S", "JA4T", "JA4H", "AKAMAI"};
   if (with_file) header.insert(header.begin(), "FILE");
   std::vector<Row> rows = {header};

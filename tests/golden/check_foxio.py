@@ -31,6 +31,12 @@ SKIP_KEYS = {
 }
 # Records the Rust tool derives from SSH (ja4ssh, hassh) carry no key of ours in scope; their
 # streams still count for numbering and JA4T, which are checked.
+# Where the references disagree with the spec text we follow the spec (docs/fingerprints.md).
+# JA4.md "ALPN Extension Value": when the first ALPN value's first or last byte is not ASCII
+# alphanumeric, print the first and last hex digits of the value. This hello's first ALPN value
+# is the two bytes 0xba 0xad, so the spec gives "bd"; FoxIO's Rust and Python tools at the pinned
+# commit still print "99". The test demands exactly that substitution and nothing else.
+SPEC_OVER_REFERENCE = {('tls-non-ascii-alpn.pcapng', '0'): (slice(8, 10), '99', 'bd')}
 RUST_KEYS = ['ja4', 'ja4s', 'ja4t', 'tls_server_name', 'http']
 PY_KEYS = {'JA4_r.1': 'ja4_r', 'JA4_o.1': 'ja4_o', 'JA4_ro.1': 'ja4_ro', 'JA4S_r': 'ja4s_r',
            'JA4.2': ('tls_retry', 'ja4'), 'JA4_r.2': ('tls_retry', 'ja4_r')}
@@ -39,8 +45,12 @@ PY_KEYS = {'JA4_r.1': 'ja4_r', 'JA4_o.1': 'ja4_o', 'JA4_ro.1': 'ja4_ro', 'JA4S_r
 class Tally:
     def __init__(self, name):
         self.name, self.agree, self.total, self.misses = name, 0, 0, []
+        self.spec_over_reference = 0
 
-    def check(self, where, want, got):
+    def check(self, where, want, got, spec=None):
+        if spec and isinstance(want, str) and want.startswith('t') and want[spec[0]] == spec[1]:
+            want = want[:spec[0].start] + spec[2] + want[spec[0].stop:]
+            self.spec_over_reference += 1
         self.total += 1
         if want == got:
             self.agree += 1
@@ -48,7 +58,9 @@ class Tally:
             self.misses.append(f'{where}: want {want!r} got {got!r}')
 
     def report(self, show):
-        print(f'{self.name}: agree {self.agree}/{self.total}')
+        note = f' ({self.spec_over_reference} following the spec over the reference)' \
+            if self.spec_over_reference else ''
+        print(f'{self.name}: agree {self.agree}/{self.total}{note}')
         for m in self.misses[:show]:
             print('  MISMATCH ' + m)
         if len(self.misses) > show:
@@ -89,7 +101,8 @@ def check_rust(args, ours_by_pcap, tally, pcaps):
                 if key not in r or (name, key) in SKIP_KEYS:
                     continue
                 want = [h['ja4h'] for h in r['http']] if key == 'http' else r[key]
-                tally.check(f'{name} tcp/{r["stream"]} {key}', want, value_of(o, key))
+                tally.check(f'{name} tcp/{r["stream"]} {key}', want, value_of(o, key),
+                            SPEC_OVER_REFERENCE.get((name, r['stream'])))
 
 
 def check_python(args, ours_by_pcap, tally, pcaps):
@@ -105,7 +118,8 @@ def check_python(args, ours_by_pcap, tally, pcaps):
                 continue
             for pkey, okey in PY_KEYS.items():
                 if pkey in r:
-                    tally.check(f'{name} stream {r["stream"]} {pkey}', r[pkey], value_of(o, okey))
+                    tally.check(f'{name} stream {r["stream"]} {pkey}', r[pkey], value_of(o, okey),
+                                SPEC_OVER_REFERENCE.get((name, str(r['stream']))))
 
 
 def check_tshark_ja3(args, tally):

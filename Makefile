@@ -28,7 +28,7 @@ test-default: build
 	ctest --preset default -j $(JOBS)
 
 test-asan: build-asan
-	ctest --preset asan -j $(JOBS) -L '' -E '^(golden|clients)\.'
+	ctest --preset asan -j $(JOBS)
 
 run: deps build
 	./build/fingerprint analyze --format table $(SAMPLE)

@@ -24,13 +24,22 @@ FlowKey key_of(const tcp::Packet& p) {
   return {p.transport == tcp::Packet::Transport::kTcp, a, b};
 }
 
-// tshark (packet-tcp.c) starts a new conversation when a SYN without ACK carries a sequence
-// number other than the one this direction started with; a retransmitted SYN does not.
+// tshark 4.0 (packet-tcp.c) starts a new conversation when a SYN without ACK carries a sequence
+// number other than its direction's base sequence number; a retransmitted SYN, or a SYN with the
+// same number after FIN or RST, stays in the stream.
 bool starts_new_conversation(const Flow& flow, const tcp::Packet& p, int direction) {
   const bool syn_only = p.tcp.has(tcp::flag::kSyn) && !p.tcp.has(tcp::flag::kAck);
-  if (!syn_only) return false;
-  const auto& seen = flow.syn_seq[direction];
-  return flow.closed || (seen && *seen != p.tcp.seq);
+  const auto& base = flow.base_seq[direction];
+  return syn_only && base && *base != p.tcp.seq;
+}
+
+// As tshark sets them: from the first segment of a direction (a SYN's own number, otherwise one
+// before the segment's), and for the other direction from the first acknowledgment number.
+void note_base_seq(Flow& flow, const tcp::Packet& p, int direction) {
+  auto& own = flow.base_seq[direction];
+  if (!own) own = p.tcp.has(tcp::flag::kSyn) ? p.tcp.seq : p.tcp.seq - 1;
+  auto& other = flow.base_seq[1 - direction];
+  if (!other && p.tcp.has(tcp::flag::kAck)) other = p.tcp.ack - 1;
 }
 
 }  // namespace
@@ -49,7 +58,9 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCou
   auto it = flows_.find(key);
   if (it == flows_.end()) {
     direction = 0;
-    return create(key, packet, counters);
+    Flow& flow = create(key, packet, counters);
+    if (key.tcp) note_base_seq(flow, packet, direction);
+    return flow;
   }
   Flow& flow = it->second.flow;
   direction = flow.first_sender == source_of(packet) ? 0 : 1;
@@ -58,8 +69,11 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCou
     lru_.erase(it->second.lru);
     flows_.erase(it);
     direction = 0;
-    return create(key, packet, counters);
+    Flow& next = create(key, packet, counters);
+    note_base_seq(next, packet, direction);
+    return next;
   }
+  if (key.tcp) note_base_seq(flow, packet, direction);
   lru_.splice(lru_.begin(), lru_, it->second.lru);
   return flow;
 }

@@ -36,7 +36,9 @@ struct FlowKeyHash {
 struct Flow {
   StreamRecord record;
   Endpoint first_sender;
-  std::optional<uint32_t> syn_seq[2];  // initial sequence number seen in each direction
+  // tshark's base sequence number of each direction: a SYN's sequence number, else one less than
+  // the first segment's, else one less than what the other side first acknowledged.
+  std::optional<uint32_t> base_seq[2];
   bool fin[2] = {false, false};
   bool closed = false;  // RST, or FIN both ways: the record has been emitted
   std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes

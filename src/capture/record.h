@@ -35,6 +35,13 @@ struct HttpRecord {
   std::optional<std::string> user_agent;
 };
 
+struct Http2FrameRecord {
+  std::string type;  // "SETTINGS", "WINDOW_UPDATE", "PRIORITY", "HEADERS" ...
+  uint8_t flags = 0;
+  uint32_t stream_id = 0;
+  uint32_t length = 0;
+};
+
 struct StreamRecord {
   std::string file;  // set when several files are analysed
   uint64_t stream = 0;
@@ -50,6 +57,7 @@ struct StreamRecord {
   std::optional<TlsServerRecord> tls_server;
   std::vector<HttpRecord> http;
   std::optional<Fingerprint> akamai;
+  std::vector<Http2FrameRecord> http2_frames;  // the client's preface frames, in order sent
 
   [[nodiscard]] bool has_fingerprint() const noexcept {
     return ja4t || ja4ts || tls || tls_server || !http.empty() || akamai;

@@ -39,6 +39,15 @@ json::array http_array(const std::vector<HttpRecord>& requests) {
   return out;
 }
 
+json::array frames_array(const std::vector<Http2FrameRecord>& frames) {
+  json::array out;
+  for (const Http2FrameRecord& f : frames) {
+    out.push_back(json::object{
+        {"type", f.type}, {"flags", f.flags}, {"stream_id", f.stream_id}, {"length", f.length}});
+  }
+  return out;
+}
+
 void put_client(json::object& o, const TlsClientRecord& t) {
   o["ja4_r"] = t.ja4_r;
   o["ja4_o"] = t.ja4_o;
@@ -86,6 +95,7 @@ json::object to_object(const StreamRecord& r) {
   }
   put(o, "ja4ts", r.ja4ts);
   if (r.akamai) put_fingerprint(o, "akamai_fingerprint", "akamai_fingerprint_hash", *r.akamai);
+  if (!r.http2_frames.empty()) o["http2_frames"] = frames_array(r.http2_frames);
   put(o, "p0f_signature", r.p0f_signature);
   if (r.ttl_distance) o["ttl_distance"] = *r.ttl_distance;
   return o;

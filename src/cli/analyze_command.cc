@@ -40,12 +40,16 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
   std::string error;
   auto reader = capture::PcapReader::open(path, error);
   if (!reader) {
+    // libpcap names the file itself when fopen fails ("x.pcap: No such file or directory").
+    if (error.starts_with(path + ": ")) error.erase(0, path.size() + 2);
     std::fprintf(stderr, "fingerprint: %s: %s\n", path.c_str(), error.c_str());
     return false;
   }
   if (!capture::link_type_supported(reader->link_type())) {
+    // Not one frame could be decoded: say so and fail, rather than exit 0 with no records.
     std::fprintf(stderr, "fingerprint: %s: link type %d is not supported\n", path.c_str(),
                  reader->link_type());
+    return false;
   }
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(path, ec);

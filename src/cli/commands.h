@@ -11,9 +11,10 @@ namespace fp::cli {
 // Exit statuses shared by every subcommand.
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitDamagedInput = 1;  // ran, but some input could not be read whole
-inline constexpr int kExitUsage = 2;         // bad arguments or unreadable input
+inline constexpr int kExitUsage = 2;         // bad arguments (an unreadable file is damaged input)
 
 void add_analyze_command(CLI::App& app, int& exit_status);
 void add_hello_command(CLI::App& app, int& exit_status);
+void add_profiles_command(CLI::App& app, int& exit_status);
 
 }  // namespace fp::cli

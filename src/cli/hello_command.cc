@@ -2,6 +2,7 @@
 // argument or on stdin, as TLS records, a handshake message or an SSLv2-compatible hello.
 #include <CLI/CLI.hpp>
 
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 #include <iterator>

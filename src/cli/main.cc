@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_status = fp::cli::kExitOk;
   fp::cli::add_analyze_command(app, exit_status);
   fp::cli::add_hello_command(app, exit_status);
+  fp::cli::add_profiles_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

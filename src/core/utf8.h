@@ -1,6 +1,6 @@
 #pragma once
 // Text that came off the wire (SNI, ALPN, User-Agent, paths) may be any bytes; JSON output must
-// be UTF-8. Invalid sequences become U+FFFD, as WHATWG decoders do.
+// be UTF-8. Each byte that does not start a well-formed sequence becomes U+FFFD.
 
 #include <string>
 #include <string_view>

@@ -1,3 +1,5 @@
+#include <iterator>
+
 #include "http/http1.h"
 #include "http/http2.h"
 
@@ -33,6 +35,13 @@ std::string_view describe(Http2Error error) noexcept {
       return "too many frames or an oversized header block";
   }
   return "unknown error";
+}
+
+std::string_view frame_type_name(uint8_t type) noexcept {
+  static constexpr std::string_view kNames[] = {
+      "DATA",         "HEADERS", "PRIORITY", "RST_STREAM",    "SETTINGS",
+      "PUSH_PROMISE", "PING",    "GOAWAY",   "WINDOW_UPDATE", "CONTINUATION"};
+  return type < std::size(kNames) ? kNames[type] : "UNKNOWN";
 }
 
 }  // namespace fp::http

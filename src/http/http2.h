@@ -34,6 +34,9 @@ struct Http2FrameInfo {
   uint32_t length = 0;
 };
 
+// RFC 9113 6 frame type names ("SETTINGS"); "UNKNOWN" for extension types.
+[[nodiscard]] std::string_view frame_type_name(uint8_t type) noexcept;
+
 struct Http2Preface {
   std::vector<Http2Setting> settings;     // from every client SETTINGS frame, in order sent
   std::vector<uint32_t> window_updates;   // connection-level (stream 0) increments, in order

@@ -1,6 +1,13 @@
 #include "tls/extension_decode.h"
 
 namespace fp::tls {
+namespace {
+
+// Browsers offer two or three ALPN protocols and send two or three key shares (GREASE, a
+// post-quantum hybrid, X25519): one allocation instead of growing 1, 2, 4.
+constexpr size_t kTypicalEntries = 4;
+
+}  // namespace
 
 bool decode_u8_list(Bytes data, std::vector<uint8_t>& out) {
   ByteReader r(data);
@@ -29,6 +36,7 @@ bool decode_alpn(Bytes data, std::vector<std::string>& out) {
   auto list = r.length_prefixed<2>();
   if (!list) return false;
   ByteReader names(*list);
+  out.reserve(kTypicalEntries);
   while (!names.empty()) {
     auto name = names.length_prefixed<1>();
     if (!name) return false;
@@ -42,6 +50,7 @@ bool decode_key_share(Bytes data, std::vector<uint16_t>& groups) {
   auto list = r.length_prefixed<2>();
   if (!list) return false;
   ByteReader entries(*list);
+  groups.reserve(kTypicalEntries);
   while (!entries.empty()) {
     auto group = entries.u16();
     auto key = entries.length_prefixed<2>();

@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <span>
+#include <ranges>
+#include <vector>
 
 #include "core/hash.h"
 #include "tls/grease.h"
@@ -16,41 +17,50 @@ void append_decimal(std::string& out, unsigned value) {
   out.append(buf, res.ptr);
 }
 
-// Decimal values joined by '-', GREASE removed (the JA3 README; TRAPS.md: every list).
-template <typename T>
-void append_field(std::string& out, std::span<const T> values, bool drop_grease) {
+// Decimal values joined by '-', GREASE removed (the JA3 README; TRAPS.md: every list). Written
+// in place into room for the widest values (five digits and a '-') and then trimmed: appending
+// value by value cost as much as the MD5.
+template <typename Range>
+void append_field(std::string& out, const Range& values, bool drop_grease) {
+  size_t at = out.size();
+  out.resize(at + 6 * std::ranges::size(values));
+  char* const text = out.data();
   bool first = true;
-  for (T v : values) {
+  for (const auto v : values) {
     if (drop_grease && is_grease(v)) continue;
-    if (!first) out.push_back('-');
-    append_decimal(out, v);
+    if (!first) text[at++] = '-';
+    const auto end = std::to_chars(text + at, text + out.size(), static_cast<unsigned>(v)).ptr;
+    at = static_cast<size_t>(end - text);
     first = false;
   }
+  out.resize(at);
 }
 
-std::vector<uint16_t> extension_types(const ClientHello& hello) {
-  std::vector<uint16_t> types;
-  types.reserve(hello.extensions.size());
-  for (const Extension& e : hello.extensions) types.push_back(e.type);
-  return types;
+// The extension types in wire order, read in place: JA3 is computed per hello, and a copy of the
+// list would be its only allocation besides the two result strings.
+template <typename Hello>
+auto extension_types(const Hello& hello) {
+  return hello.extensions | std::views::transform(&Extension::type);
 }
 
 // JA3 = SSLVersion,Ciphers,Extensions,EllipticCurves,EllipticCurvePointFormats. The version is
 // the hello's legacy_version, as tshark 4.0 and ja3.py write it. An SSLv2-compatible hello has
 // no extensions: its string is version, the cipher specs that map to TLS suites, and three
 // empty fields (neither reference fingerprints SSLv2; this is our choice, tested).
-Fingerprint ja3_from(const ClientHello& hello, std::span<const uint16_t> ext_types) {
+template <typename Range>
+Fingerprint ja3_from(const ClientHello& hello, const Range& ext_types) {
   std::string s;
-  s.reserve(64 + 6 * (hello.cipher_suites.size() + ext_types.size()));
+  s.reserve(24 + 6 * (hello.cipher_suites.size() + ext_types.size() +
+                      hello.supported_groups.size() + hello.ec_point_formats.size()));
   append_decimal(s, hello.legacy_version);
   s.push_back(',');
-  append_field<uint16_t>(s, hello.cipher_suites, true);
+  append_field(s, hello.cipher_suites, true);
   s.push_back(',');
-  append_field<uint16_t>(s, ext_types, true);
+  append_field(s, ext_types, true);
   s.push_back(',');
-  append_field<uint16_t>(s, hello.supported_groups, true);
+  append_field(s, hello.supported_groups, true);
   s.push_back(',');
-  append_field<uint8_t>(s, hello.ec_point_formats, false);
+  append_field(s, hello.ec_point_formats, false);
   std::string hash = md5_hex(s);
   return {std::move(s), std::move(hash)};
 }
@@ -60,7 +70,8 @@ Fingerprint ja3_from(const ClientHello& hello, std::span<const uint16_t> ext_typ
 Fingerprint ja3(const ClientHello& hello) { return ja3_from(hello, extension_types(hello)); }
 
 Fingerprint ja3n(const ClientHello& hello) {
-  std::vector<uint16_t> types = extension_types(hello);
+  const auto wire = extension_types(hello);
+  std::vector<uint16_t> types(wire.begin(), wire.end());
   std::sort(types.begin(), types.end());
   return ja3_from(hello, types);
 }
@@ -68,18 +79,12 @@ Fingerprint ja3n(const ClientHello& hello) {
 // JA3S = SSLVersion,Cipher,Extensions.
 Fingerprint ja3s(const ServerHello& hello) {
   std::string s;
-  s.reserve(48);
+  s.reserve(16 + 6 * hello.extensions.size());
   append_decimal(s, hello.legacy_version);
   s.push_back(',');
   append_decimal(s, hello.cipher_suite);
   s.push_back(',');
-  bool first = true;
-  for (const Extension& e : hello.extensions) {
-    if (is_grease(e.type)) continue;
-    if (!first) s.push_back('-');
-    append_decimal(s, e.type);
-    first = false;
-  }
+  append_field(s, extension_types(hello), true);
   std::string hash = md5_hex(s);
   return {std::move(s), std::move(hash)};
 }

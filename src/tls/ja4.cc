@@ -2,9 +2,10 @@
 
 #include <algorithm>
 #include <array>
+#include <span>
+#include <vector>
 
 #include "core/hash.h"
-#include "core/hex.h"
 #include "tls/grease.h"
 #include "tls/ja4_rules.h"
 
@@ -21,24 +22,45 @@ bool unstable(uint16_t type) noexcept {
          kUnstableExtensions.end();
 }
 
+// A list of code points built per hello. A browser's hello carries under 64 ciphers and under
+// 64 extensions, so the values live on the stack and JA4 allocates only its four result
+// strings; a larger hello (legal, odd or hostile) spills to the heap.
+class CodeList {
+ public:
+  explicit CodeList(size_t capacity) {
+    if (capacity > inline_.size()) heap_.resize(capacity);
+  }
+
+  void push_back(uint16_t v) { data()[size_++] = v; }
+  [[nodiscard]] std::span<uint16_t> values() { return {data(), size_}; }
+  [[nodiscard]] std::span<const uint16_t> values() const {
+    return {heap_.empty() ? inline_.data() : heap_.data(), size_};
+  }
+
+ private:
+  uint16_t* data() { return heap_.empty() ? inline_.data() : heap_.data(); }
+
+  std::array<uint16_t, 64> inline_{};
+  std::vector<uint16_t> heap_;
+  size_t size_ = 0;
+};
+
 // The GREASE-free lists every JA4 form is written from.
 struct Lists {
-  std::vector<uint16_t> ciphers;     // wire order
-  std::vector<uint16_t> extensions;  // wire order, SNI and ALPN included
-  std::vector<uint16_t> sigalgs;     // wire order
+  CodeList ciphers;     // wire order
+  CodeList extensions;  // wire order, SNI and ALPN included
+  CodeList sigalgs;     // wire order
 };
 
 Lists collect(const ClientHello& hello, bool drop_unstable) {
-  Lists l;
-  l.ciphers.reserve(hello.cipher_suites.size());
+  Lists l{CodeList(hello.cipher_suites.size()), CodeList(hello.extensions.size()),
+          CodeList(hello.signature_algorithms.size())};
   for (uint16_t c : hello.cipher_suites) {
     if (!is_grease(c)) l.ciphers.push_back(c);
   }
-  l.extensions.reserve(hello.extensions.size());
   for (const Extension& e : hello.extensions) {
     if (!is_grease(e.type) && !(drop_unstable && unstable(e.type))) l.extensions.push_back(e.type);
   }
-  l.sigalgs.reserve(hello.signature_algorithms.size());
   for (uint16_t s : hello.signature_algorithms) {
     if (!is_grease(s)) l.sigalgs.push_back(s);
   }
@@ -52,16 +74,24 @@ std::string part_a(const ClientHello& hello, const Lists& l, TlsTransport transp
   a.push_back(static_cast<char>(transport));
   a.append(version_code(ja4_version(hello)));
   a.push_back(hello.has_extension(ext::kServerName) ? 'd' : 'i');
-  a.append(count2(l.ciphers.size()));
-  a.append(count2(l.extensions.size()));
+  a.append(count2(l.ciphers.values().size()));
+  a.append(count2(l.extensions.values().size()));
   a.append(alpn_code(hello.alpn.empty() ? std::string_view() : std::string_view(hello.alpn[0])));
   return a;
 }
 
+constexpr char kHexDigits[] = "0123456789abcdef";
+
+// Comma-joined four-digit hex (JA4.md "Cipher hash"). The lists are most of a JA4_r string:
+// writing them in place, not value by value through append, halves the cost of the string.
 void append_hex_list(std::string& out, std::span<const uint16_t> values) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) out.push_back(',');
-    append_hex4(out, values[i]);
+  if (values.empty()) return;
+  const size_t at = out.size();
+  out.resize(at + 5 * values.size() - 1, ',');
+  char* text = out.data() + at;  // a local pointer: stores through out[] reload out's buffer
+  for (uint16_t v : values) {
+    for (int shift = 12; shift >= 0; shift -= 4) *text++ = kHexDigits[(v >> shift) & 0xf];
+    ++text;  // past the comma
   }
 }
 
@@ -111,17 +141,16 @@ std::string hashed(const std::string& a, const Raw& raw, std::span<const uint16_
 }
 
 struct Sorted {
-  std::vector<uint16_t> ciphers, extensions;  // extensions without SNI and ALPN
+  CodeList ciphers, extensions;  // extensions without SNI and ALPN
 };
 
 Sorted sorted_lists(const Lists& l) {
-  Sorted s{l.ciphers, {}};
-  std::sort(s.ciphers.begin(), s.ciphers.end());
-  s.extensions.reserve(l.extensions.size());
-  for (uint16_t e : l.extensions) {
+  Sorted s{l.ciphers, CodeList(l.extensions.values().size())};
+  std::ranges::sort(s.ciphers.values());
+  for (uint16_t e : l.extensions.values()) {
     if (e != ext::kServerName && e != ext::kAlpn) s.extensions.push_back(e);
   }
-  std::sort(s.extensions.begin(), s.extensions.end());
+  std::ranges::sort(s.extensions.values());
   return s;
 }
 
@@ -132,10 +161,10 @@ Ja4 ja4(const ClientHello& hello, TlsTransport transport) {
   const Sorted s = sorted_lists(l);
   const std::string a = part_a(hello, l, transport);
   Ja4 out;
-  Raw sorted = write_raw(a, s.ciphers, s.extensions, l.sigalgs);
-  Raw wire = write_raw(a, l.ciphers, l.extensions, l.sigalgs);
-  out.ja4 = hashed(a, sorted, s.extensions);
-  out.ja4_o = hashed(a, wire, s.extensions);
+  Raw sorted = write_raw(a, s.ciphers.values(), s.extensions.values(), l.sigalgs.values());
+  Raw wire = write_raw(a, l.ciphers.values(), l.extensions.values(), l.sigalgs.values());
+  out.ja4 = hashed(a, sorted, s.extensions.values());
+  out.ja4_o = hashed(a, wire, s.extensions.values());
   out.ja4_r = std::move(sorted.text);
   out.ja4_ro = std::move(wire.text);
   return out;
@@ -145,8 +174,8 @@ Fingerprint ja4_stable(const ClientHello& hello, TlsTransport transport) {
   const Lists l = collect(hello, true);
   const Sorted s = sorted_lists(l);
   const std::string a = part_a(hello, l, transport);
-  Raw sorted = write_raw(a, s.ciphers, s.extensions, l.sigalgs);
-  std::string hash = hashed(a, sorted, s.extensions);
+  Raw sorted = write_raw(a, s.ciphers.values(), s.extensions.values(), l.sigalgs.values());
+  std::string hash = hashed(a, sorted, s.extensions.values());
   return {std::move(sorted.text), std::move(hash)};
 }
 

@@ -118,7 +118,7 @@ class Parser {
       if (!key || !eat(':')) return std::nullopt;
       auto v = value();
       if (!v) return std::nullopt;
-      j.members.emplace_back(std::move(*key), std::move(*v));
+      j.members.push_back({std::move(*key), std::move(*v)});
     } while (eat(','));
     if (!eat('}')) return std::nullopt;
     return j;
@@ -129,6 +129,13 @@ class Parser {
 };
 
 }  // namespace
+
+std::optional<std::string> Json::get(std::string_view key) const {
+  for (const auto& [k, v] : members) {
+    if (k == key && (v.kind == Kind::kString || v.kind == Kind::kNumber)) return v.text;
+  }
+  return std::nullopt;
+}
 
 std::optional<Json> parse_json(std::string_view text) { return Parser(text).document(); }
 

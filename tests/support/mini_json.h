@@ -16,15 +16,18 @@ struct Json {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject } kind = Kind::kNull;
   std::string text;  // string value, number text, or "true"/"false"
   std::vector<Json> items;
-  std::vector<std::pair<std::string, Json>> members;  // in source order
+  // Object members in source order. A struct declared here and defined below rather than
+  // std::pair<std::string, Json>: clang instantiates the pair while Json is still incomplete.
+  struct Member;
+  std::vector<Member> members;
 
   // The member `key` as text (strings and numbers), or nullopt.
-  [[nodiscard]] std::optional<std::string> get(std::string_view key) const {
-    for (const auto& [k, v] : members) {
-      if (k == key && (v.kind == Kind::kString || v.kind == Kind::kNumber)) return v.text;
-    }
-    return std::nullopt;
-  }
+  [[nodiscard]] std::optional<std::string> get(std::string_view key) const;
+};
+
+struct Json::Member {
+  std::string key;
+  Json value;
 };
 
 [[nodiscard]] std::optional<Json> parse_json(std::string_view text);

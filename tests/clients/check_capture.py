@@ -205,6 +205,9 @@ def main():
     print("== fingerprint analyze")
     rc, err, records = run_ours(a.bin, a.pcap)
     check(rc == 0, "fingerprint analyze exits 0", f"exit {rc}: {err.strip()[-300:]}")
+    sanitizer = re.search(r"runtime error:|AddressSanitizer|LeakSanitizer|UndefinedBehaviorSanitizer",
+                          err)
+    check(sanitizer is None, "no sanitizer report on stderr", err.strip()[-600:])
     ours = {}
     for rec in records:
         ours.setdefault(rec["stream"], []).append(rec)

@@ -33,8 +33,12 @@ test-asan: build-asan
 run: deps build
 	./build/fingerprint analyze --format table $(SAMPLE)
 
+# Microbenchmarks (medians of 5), then fingerprint vs tshark on a capture of real TLS handshakes
+# made on loopback and cached in build/bench-data, with peak RSS at 1x/10x/100x the capture
+# (about 0.8 GB of pcaps there; needs capture rights on lo). docs/performance.md has the method.
 bench: build
-	./build/bench/fp_bench --benchmark_min_time=0.5
+	./build/bench/fp_bench --benchmark_min_time=0.5 --benchmark_repetitions=5 \
+		--benchmark_report_aggregates_only=true
 	python3 bench/compare_tshark.py --bin build/fingerprint
 
 # Runs each libFuzzer target for FUZZ_SECONDS (default 60) from its seed corpus.

@@ -52,7 +52,7 @@ def make_cert(tmp):
 
 
 def client_contexts():
-    """A handful of distinct ClientHellos, so the JA3 multiset check compares more than one value."""
+    """Distinct ClientHellos, so the JA3 multiset check compares more than one value."""
     def ctx(max_version=None, ciphers=None, alpn=None):
         c = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         c.check_hostname = False
@@ -110,8 +110,10 @@ def build_capture(pcap, connections, curls):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         dump_err = os.path.join(tmp, "tcpdump.err")
         with open(dump_err, "w") as err:
-            dump = subprocess.Popen(["tcpdump", "-i", "lo", "-n", "-s", "0", "-B", "65536", "-U",
-                                     "-w", pcap, f"tcp port {port}"],
+            # --immediate-mode: without it, packets wait in a ring block that tcpdump drops
+            # unread when stopped, and the last connections are missing from the file.
+            dump = subprocess.Popen(["tcpdump", "-i", "lo", "-n", "-s", "0", "-B", "65536",
+                                     "--immediate-mode", "-U", "-w", pcap, f"tcp port {port}"],
                                     stdout=subprocess.DEVNULL, stderr=err)
         try:
             wait_for(lambda: port_open(port), "openssl s_server")
@@ -123,7 +125,7 @@ def build_capture(pcap, connections, curls):
                                 f"localhost:{port}:{HOST}", f"https://localhost:{port}/"],
                                check=False)
             log(f"  {connections} + {curls} connections in {time.time() - start:.1f} s")
-            time.sleep(0.5)  # let the last FINs reach the capture
+            time.sleep(1)  # let the last FINs reach the capture
         finally:
             dump.terminate()
             dump.wait()
@@ -223,7 +225,8 @@ def readdress(frame, addr):
     tcp_sum_at = 14 + ihl + 16
     if len(out) >= tcp_sum_at + 2:  # the TCP checksum covers the addresses (pseudo-header)
         tcp_sum = struct.unpack(">H", out[tcp_sum_at:tcp_sum_at + 2])[0]
-        out[tcp_sum_at:tcp_sum_at + 2] = struct.pack(">H", ones_complement_adjust(tcp_sum, old, new))
+        adjusted = ones_complement_adjust(tcp_sum, old, new)
+        out[tcp_sum_at:tcp_sum_at + 2] = struct.pack(">H", adjusted)
     return bytes(out)
 
 
@@ -295,7 +298,7 @@ def main():
     os.makedirs(work, exist_ok=True)
     pcap, meta = ensure_capture(work, args.connections, args.curls)
     print(f"capture: {pcap} ({os.path.getsize(pcap) / 2**20:.1f} MiB, "
-          f"{meta['connections'] + meta['curls']} connections)")
+          f"{meta['connections']} Python + {meta['curls']} curl connections)")
 
     ours, theirs = ja3_multisets(binary, pcap, meta["port"])
     same = ours == theirs

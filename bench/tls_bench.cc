@@ -1,10 +1,12 @@
 // Parse + JA3 + JA4 of a Chrome-sized ClientHello; the issue asks for a median at or under 2 us
 // on one core. Run: fp_bench --benchmark_filter=Tls --benchmark_repetitions=10
-//   --benchmark_report_aggregates_only=true
+//   --benchmark_report_aggregates_only=true   (docs/performance.md has the figures)
 #include <benchmark/benchmark.h>
 
+#include <string>
 #include <vector>
 
+#include "alloc_count.h"
 #include "core/hex.h"
 #include "tls/client_hello.h"
 #include "tls/handshake.h"
@@ -145,26 +147,47 @@ Wire as_record(const Wire& body) {
   return w;
 }
 
+// The figure the issue sets a target for (at most 2 us median on one core): hello bytes to the
+// JA3 hash and the canonical JA4, as a user gets them. ja4() computes all four JA4 forms (four
+// SHA-256); the API has no cheaper call.
 void BM_TlsParseJa3Ja4(benchmark::State& state, const Wire& body) {
-  for (auto _ : state) {
+  fp::bench::run_counting_allocations(state, [&] {
     auto hello = fp::tls::parse_client_hello(body);
-    benchmark::DoNotOptimize(fp::tls::ja3(*hello));
-    benchmark::DoNotOptimize(fp::tls::ja4(*hello));
-  }
+    std::string ja3 = fp::tls::ja3(*hello).hash;
+    std::string ja4 = fp::tls::ja4(*hello).ja4;
+    benchmark::DoNotOptimize(ja3);
+    benchmark::DoNotOptimize(ja4);
+  });
+}
+
+// The same with only the sorted JA4 form: ja4_stable() does what a canonical-only JA4 would do
+// (one raw string, two SHA-256) on the hello minus four extension types. A stand-in, reported
+// beside the figure above to show what the three other JA4 forms cost.
+void BM_TlsParseJa3Ja4SortedOnly(benchmark::State& state, const Wire& body) {
+  fp::bench::run_counting_allocations(state, [&] {
+    auto hello = fp::tls::parse_client_hello(body);
+    std::string ja3 = fp::tls::ja3(*hello).hash;
+    std::string ja4 = fp::tls::ja4_stable(*hello).hash;
+    benchmark::DoNotOptimize(ja3);
+    benchmark::DoNotOptimize(ja4);
+  });
 }
 
 void BM_TlsParse(benchmark::State& state) {
-  for (auto _ : state) benchmark::DoNotOptimize(fp::tls::parse_client_hello(chrome_pq()));
+  fp::bench::run_counting_allocations(
+      state, [] { benchmark::DoNotOptimize(fp::tls::parse_client_hello(chrome_pq())); });
 }
 
 void BM_TlsJa3(benchmark::State& state) {
   const auto hello = fp::tls::parse_client_hello(chrome_pq());
-  for (auto _ : state) benchmark::DoNotOptimize(fp::tls::ja3(*hello));
+  fp::bench::run_counting_allocations(state,
+                                      [&] { benchmark::DoNotOptimize(fp::tls::ja3(*hello)); });
 }
 
 void BM_TlsJa4(benchmark::State& state) {
   const auto hello = fp::tls::parse_client_hello(chrome_pq());
-  for (auto _ : state) benchmark::DoNotOptimize(fp::tls::ja4(*hello));
+  fp::bench::run_counting_allocations(state,
+                                      [&] { benchmark::DoNotOptimize(fp::tls::ja4(*hello)); });
 }
 
 void BM_TlsScanHandshake(benchmark::State& state) {
@@ -174,6 +197,7 @@ void BM_TlsScanHandshake(benchmark::State& state) {
 
 BENCHMARK_CAPTURE(BM_TlsParseJa3Ja4, chrome_pq, chrome_pq());
 BENCHMARK_CAPTURE(BM_TlsParseJa3Ja4, chrome, chrome());
+BENCHMARK_CAPTURE(BM_TlsParseJa3Ja4SortedOnly, chrome_pq, chrome_pq());
 BENCHMARK(BM_TlsParse);
 BENCHMARK(BM_TlsJa3);
 BENCHMARK(BM_TlsJa4);

@@ -9,6 +9,8 @@ packages=(
   # libraries
   libssl-dev libpcap-dev libnghttp2-dev libcli11-dev libfmt-dev libspdlog-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  # find_package(xgboost) needs the command-line package too: its CMake export names it
+  libxgboost-dev xgboost
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 tshark tcpdump
   curl wget openssl gnutls-bin python3-requests hyperfine p0f

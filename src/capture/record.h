@@ -58,6 +58,7 @@ struct StreamRecord {
   std::vector<HttpRecord> http;
   std::optional<Fingerprint> akamai;
   std::vector<Http2FrameRecord> http2_frames;  // the client's preface frames, in order sent
+  std::string identity;  // `analyze --identify`: the identity object as JSON; "" when not asked
 
   [[nodiscard]] bool has_fingerprint() const noexcept {
     return ja4t || ja4ts || tls || tls_server || !http.empty() || akamai;

@@ -131,7 +131,21 @@ void pretty(std::string& out, const json::value& v, int indent, int depth) {
 
 }  // namespace
 
-std::string to_json_line(const StreamRecord& record) { return json::serialize(to_object(record)); }
+// The identity arrives as JSON text written for people ("0.5", where Boost.JSON would write
+// "5E-1"), so it is spliced in as the last key rather than parsed and written again.
+static void append_identity(std::string& json_text, const std::string& identity,
+                            const std::string& pad) {
+  if (identity.empty()) return;
+  const size_t close = json_text.rfind(pad.empty() ? "}" : "\n");
+  json_text.insert(close, "," + (pad.empty() ? "" : "\n" + pad) +
+                              "\"identity\":" + (pad.empty() ? "" : " ") + identity);
+}
+
+std::string to_json_line(const StreamRecord& record) {
+  std::string line = json::serialize(to_object(record));
+  append_identity(line, record.identity, "");
+  return line;
+}
 
 std::string client_hello_json(const TlsClientRecord& hello, int indent) {
   json::object o;
@@ -147,6 +161,7 @@ std::string client_hello_json(const TlsClientRecord& hello, int indent) {
 std::string to_json_pretty(const StreamRecord& record, int indent) {
   std::string out;
   pretty(out, to_object(record), indent, 1);
+  append_identity(out, record.identity, std::string(static_cast<size_t>(indent * 2), ' '));
   return out;
 }
 

@@ -1,5 +1,8 @@
-// `fingerprint analyze [--format jsonl|json|table] FILE...`: one record per stream.
+// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR]] FILE...`: one record
+// per stream, with its `identity` when asked.
 #include <CLI/CLI.hpp>
+
+#include <boost/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -9,7 +12,9 @@
 #include "capture/analyzer.h"
 #include "capture/link_layer.h"
 #include "capture/pcap_reader.h"
+#include "capture/record_json.h"
 #include "cli/commands.h"
+#include "cli/identify_support.h"
 #include "cli/progress.h"
 #include "cli/record_writer.h"
 
@@ -20,6 +25,8 @@ struct AnalyzeOptions {
   std::string format = "jsonl";
   std::vector<std::string> files;
   bool stats = false;
+  bool identify = false;
+  std::string db;
 };
 
 void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
@@ -35,8 +42,17 @@ void report_counters(const std::string& file, const capture::AnalyzerCounters& c
                (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted);
 }
 
+// The record's fields as the identifier reads them: through its JSON, the one shape
+// `identify` also reads from stdin.
+void add_identity(const identify::Identifier& identifier, capture::StreamRecord& r) {
+  if (!r.tls && r.http.empty() && !r.akamai && !r.ja4t) return;
+  const auto record = boost::json::parse(capture::to_json_line(r)).as_object();
+  r.identity = identity_json(identifier.identify(observation_from_record(record)));
+}
+
 // Reads one file to the writer. Returns false when the file could not be read whole.
-bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer) {
+bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer,
+                  const identify::Identifier* identifier) {
   std::string error;
   auto reader = capture::PcapReader::open(path, error);
   if (!reader) {
@@ -56,6 +72,7 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
   Progress progress(path, ec ? 0 : size);
   capture::Analyzer analyzer([&](capture::StreamRecord&& r) {
     if (tag_file) r.file = path;
+    if (identifier) add_identity(*identifier, r);
     writer.write(std::move(r));
   });
   uint64_t frames = 0;
@@ -75,10 +92,21 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
 }
 
 int run_analyze(const AnalyzeOptions& options) {
+  std::unique_ptr<identify::Identifier> identifier;
+  if (options.identify) {
+    std::string error;
+    auto profiles = load_profiles(database_dir(options.db), error);
+    if (profiles.empty()) {
+      std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
+      return kExitUsage;
+    }
+    identifier = std::make_unique<identify::Identifier>(std::move(profiles));
+  }
   auto writer = make_record_writer(options.format, stdout);
   bool all_read = true;
   for (const auto& file : options.files) {
-    all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer);
+    all_read &=
+        analyze_file(file, options.files.size() > 1, options.stats, *writer, identifier.get());
   }
   writer->finish();
   return all_read ? kExitOk : kExitDamagedInput;
@@ -92,6 +120,8 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--format", options->format, "Output: jsonl (default), json or table")
       ->check(CLI::IsMember({"jsonl", "json", "table"}));
   cmd->add_flag("--stats", options->stats, "Print per-file counters to stderr");
+  cmd->add_flag("--identify", options->identify, "Add each record's identity (client, TLS, OS)");
+  cmd->add_option("--db", options->db, "Profile folder for --identify (default: data/profiles)");
   cmd->add_option("files", options->files, "Capture files (pcap or pcapng)")->required();
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }

@@ -16,5 +16,8 @@ inline constexpr int kExitUsage = 2;         // bad arguments (an unreadable fil
 void add_analyze_command(CLI::App& app, int& exit_status);
 void add_hello_command(CLI::App& app, int& exit_status);
 void add_profiles_command(CLI::App& app, int& exit_status);
+void add_identify_command(CLI::App& app, int& exit_status);
+void add_compare_command(CLI::App& app, int& exit_status);
+void add_train_command(CLI::App& app, int& exit_status);
 
 }  // namespace fp::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   fp::cli::add_analyze_command(app, exit_status);
   fp::cli::add_hello_command(app, exit_status);
   fp::cli::add_profiles_command(app, exit_status);
+  fp::cli::add_identify_command(app, exit_status);
+  fp::cli::add_compare_command(app, exit_status);
+  fp::cli::add_train_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,20 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include "identify/observation.h"
 #include "identify/profile.h"
 
 namespace fp::identify {
-
-// What is known of one connection: each kind's value in database form, empty when unknown
-// (JA3N as MD5 hex, Akamai as its raw text, JA4 in its hashed form).
-struct Observation {
-  std::array<std::string, kFingerprintKinds> values;
-
-  [[nodiscard]] std::string& of(FingerprintKind k) { return values[static_cast<size_t>(k)]; }
-  [[nodiscard]] const std::string& of(FingerprintKind k) const {
-    return values[static_cast<size_t>(k)];
-  }
-};
 
 struct ProfileMatch {
   const Profile* profile = nullptr;  // into the index's profiles

@@ -44,7 +44,11 @@ std::string_view ja4_problem(std::string_view v) {
 // JA4H has 2 to 4 parts (no cookies: 2, older tools print 3); the hash parts are hex.
 std::string_view ja4h_problem(std::string_view v) {
   const auto p = split(v, '_');
-  if (p.size() < 2 || p.size() > 4 || p[0].size() != 12 || !all(p[0], is_alnum)) {
+  // The language part (the last four characters of part a) keeps whatever the client sent, so
+  // Node's `Accept-Language: *` gives `*000`: only the first eight are letters and digits.
+  const auto printable = [](char c) { return c > ' ' && c < 0x7f && c != '_'; };
+  if (p.size() < 2 || p.size() > 4 || p[0].size() != 12 || !all(p[0].substr(0, 8), is_alnum) ||
+      !all(p[0].substr(8), printable)) {
     return "expected ge11cn020000_ followed by 1 to 3 hex parts";
   }
   for (size_t i = 1; i < p.size(); ++i) {

@@ -1,0 +1,102 @@
+// `fingerprint identify [--ja4 ..] [--ja3 ..] [--ja4h ..] [--akamai ..] [--ja4t ..]
+// [--user-agent ..] [--db DIR]`: the identity (src/identify/identity.h) of one client from its
+// fingerprint strings, or, with none given, of each analyze JSON record read from stdin. An
+// unknown client is also printed to stderr in database syntax, ready to paste (STYLE.md 14).
+#include <CLI/CLI.hpp>
+
+#include <boost/json.hpp>
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+#include "cli/commands.h"
+#include "cli/identify_support.h"
+
+namespace fp::cli {
+namespace {
+
+using identify::FingerprintKind;
+
+struct IdentifyOptions {
+  std::string ja4, ja3, ja4h, akamai, ja4t, user_agent, header_order, db;
+};
+
+// --ja4 takes the hash or a JA4_r / JA4_ro string; --ja3 a JA3 string or a JA3N hash.
+identify::Observation observation_from_options(const IdentifyOptions& o) {
+  identify::Observation obs;
+  if (!identify::parse_ja4_raw(o.ja4, obs)) obs.of(FingerprintKind::kJa4) = o.ja4;
+  if (identify::parse_ja3_raw(o.ja3, obs)) {
+    obs.of(FingerprintKind::kJa3n) = ja3n_of(o.ja3);
+  } else {
+    obs.of(FingerprintKind::kJa3n) = o.ja3;
+  }
+  obs.of(FingerprintKind::kJa4h) = o.ja4h;
+  if (!o.akamai.empty()) identify::set_akamai(o.akamai, obs);
+  obs.of(FingerprintKind::kJa4t) = o.ja4t;
+  obs.user_agent = o.user_agent;
+  obs.header_order = o.header_order;
+  return obs;
+}
+
+void report(const identify::Identifier& identifier, const identify::Observation& obs) {
+  const identify::Identity id = identifier.identify(obs);
+  std::printf("%s\n", identity_json(id).c_str());
+  if (!id.client || id.client->name != "unknown") return;
+  const std::string& ja4 = obs.of(FingerprintKind::kJa4);
+  const std::string pid = identify::to_profile_id("unknown-" + (ja4.empty() ? "client" : ja4));
+  std::fprintf(stderr, "# unknown client; name it and add it to data/profiles/*.fpdb:\n%s",
+               identify::format_profile(identify::profile_of(obs, pid)).c_str());
+}
+
+// One analyze record (JSON object) a line; lines that are not objects are reported and skipped.
+int identify_stdin(const identify::Identifier& identifier) {
+  int status = kExitOk;
+  size_t line_no = 0;
+  for (std::string line; std::getline(std::cin, line);) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    boost::system::error_code ec;
+    const boost::json::value v = boost::json::parse(line, ec);
+    if (ec || !v.is_object()) {
+      std::fprintf(stderr, "fingerprint: stdin:%zu: not a JSON record\n", line_no);
+      status = kExitDamagedInput;
+      continue;
+    }
+    report(identifier, observation_from_record(v.as_object()));
+  }
+  return status;
+}
+
+int run_identify(const IdentifyOptions& o) {
+  std::string error;
+  std::vector<identify::Profile> profiles = load_profiles(database_dir(o.db), error);
+  if (profiles.empty()) {
+    std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
+    return kExitUsage;
+  }
+  const identify::Identifier identifier(std::move(profiles));
+  const bool any =
+      !(o.ja4 + o.ja3 + o.ja4h + o.akamai + o.ja4t + o.user_agent + o.header_order).empty();
+  if (!any) return identify_stdin(identifier);
+  report(identifier, observation_from_options(o));
+  return kExitOk;
+}
+
+}  // namespace
+
+void add_identify_command(CLI::App& app, int& exit_status) {
+  auto o = std::make_shared<IdentifyOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "identify", "Name the client of fingerprints, or of analyze records on stdin");
+  cmd->add_option("--ja4", o->ja4, "JA4, JA4_r or JA4_ro");
+  cmd->add_option("--ja3", o->ja3, "JA3 string, or a JA3N hash");
+  cmd->add_option("--ja4h", o->ja4h, "JA4H");
+  cmd->add_option("--akamai", o->akamai, "Akamai HTTP/2 text SETTINGS|WINDOW|PRIORITY|PSEUDO");
+  cmd->add_option("--ja4t", o->ja4t, "JA4T");
+  cmd->add_option("--user-agent", o->user_agent, "User-Agent header value");
+  cmd->add_option("--header-order", o->header_order, "Header names, lower-case, ',' between");
+  cmd->add_option("--db", o->db, "Profile folder (default: data/profiles here or in ..)");
+  cmd->callback([o, &exit_status] { exit_status = run_identify(*o); });
+}
+
+}  // namespace fp::cli

@@ -1,0 +1,163 @@
+#include "cli/identify_support.h"
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+
+#include "core/hash.h"
+#include "core/utf8.h"
+
+namespace fp::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using identify::FingerprintKind;
+
+std::string string_at(const json::object& o, const char* key) {
+  const json::value* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return s;
+}
+
+void read_http(const json::object& record, identify::Observation& o) {
+  const json::value* http = record.if_contains("http");
+  if (!http || !http->is_array() || http->as_array().empty()) return;
+  const json::value& first = http->as_array().front();
+  if (!first.is_object()) return;
+  const json::object& h = first.as_object();
+  o.of(FingerprintKind::kJa4h) = string_at(h, "ja4h");
+  o.header_order = lower(string_at(h, "header_order"));
+  o.user_agent = string_at(h, "user_agent");
+}
+
+// Boost.JSON writes doubles as "5E-1"; the identity is written by hand so people read "0.5".
+// Confidences and qualities to three places: more would claim a precision they lack.
+std::string number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3f", std::round(x * 1000) / 1000);
+  std::string out(buf);
+  while (out.back() == '0') out.pop_back();
+  if (out.back() == '.') out.pop_back();
+  return out;
+}
+
+std::string json_text(std::string_view s) {
+  return json::serialize(json::string(to_valid_utf8(s)));
+}
+
+std::string text_or_null(const std::string& s) { return s.empty() ? "null" : json_text(s); }
+
+std::string named_text(const identify::NamedGuess& g) {
+  return "{\"name\":" + json_text(g.name) + ",\"confidence\":" + number(g.confidence) + "}";
+}
+
+std::string client_text(const std::optional<identify::ClientGuess>& c) {
+  if (!c) return "null";
+  return "{\"name\":" + json_text(c->name) + ",\"kind\":" + text_or_null(c->kind) +
+         ",\"version\":" + text_or_null(c->version) + ",\"confidence\":" + number(c->confidence) +
+         "}";
+}
+
+std::string os_text(const std::optional<identify::OsGuess>& os) {
+  if (!os) return "null";
+  return "{\"name\":" + json_text(os->name) + ",\"flavor\":" + text_or_null(os->flavor) +
+         ",\"confidence\":" + number(os->confidence) + "}";
+}
+
+std::string consistency_text(const identify::Consistency& c) {
+  std::string reasons;
+  for (const std::string& r : c.reasons) reasons += (reasons.empty() ? "" : ",") + json_text(r);
+  return "{\"score\":" + (c.score ? number(*c.score) : std::string("null")) + ",\"reasons\":[" +
+         reasons + "]}";
+}
+
+}  // namespace
+
+fs::path database_dir(const std::string& option) {
+  if (!option.empty()) return option;
+  for (const char* candidate : {"data/profiles", "../data/profiles"}) {
+    if (fs::is_directory(candidate)) return candidate;
+  }
+  return "data/profiles";
+}
+
+std::vector<identify::Profile> load_profiles(const fs::path& dir, std::string& error) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".fpdb") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  if (files.empty()) error = "no .fpdb files in " + dir.string();
+  std::vector<identify::Profile> all;
+  for (const fs::path& file : files) {
+    std::ifstream in(file, std::ios::binary);
+    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    if (!in.good() && !in.eof()) error = "cannot read " + file.string();
+    for (identify::Profile& p : identify::parse_profile_db(text).profiles) {
+      all.push_back(std::move(p));
+    }
+  }
+  return all;
+}
+
+identify::Observation observation_from_record(const json::object& record) {
+  identify::Observation o;
+  o.of(FingerprintKind::kJa4) = string_at(record, "ja4");
+  // JA4_ro first (wire order, with signature algorithms), then JA3 for groups.
+  if (!identify::parse_ja4_raw(string_at(record, "ja4_ro"), o)) {
+    (void)identify::parse_ja4_raw(string_at(record, "ja4_r"), o);
+  }
+  o.ja4_r = string_at(record, "ja4_r");
+  (void)identify::parse_ja3_raw(string_at(record, "ja3_full"), o);
+  o.of(FingerprintKind::kJa3n) = string_at(record, "ja3n");
+  o.of(FingerprintKind::kJa4t) = string_at(record, "ja4t");
+  o.p0f_signature = string_at(record, "p0f_signature");
+  if (const std::string akamai = string_at(record, "akamai_fingerprint"); !akamai.empty()) {
+    identify::set_akamai(akamai, o);
+  }
+  read_http(record, o);
+  return o;
+}
+
+std::string identity_json(const identify::Identity& id) {
+  std::string alternatives;
+  for (const identify::NamedGuess& g : id.alternatives) {
+    alternatives += (alternatives.empty() ? "" : ",") + named_text(g);
+  }
+  const std::string_view by = identify::matched_by_name(id.matched_by);
+  return "{\"client\":" + client_text(id.client) +
+         ",\"tls_library\":" + (id.tls_library ? named_text(*id.tls_library) : "null") +
+         ",\"os\":" + os_text(id.os) + ",\"matched_by\":" + (by.empty() ? "null" : json_text(by)) +
+         ",\"alternatives\":[" + alternatives +
+         "],\"consistency\":" + consistency_text(id.consistency) +
+         ",\"profile\":" + text_or_null(id.profile) +
+         ",\"quality\":" + (id.profile.empty() ? "null" : number(id.quality)) + "}";
+}
+
+std::string ja3n_of(const std::string& ja3) {
+  std::vector<std::string> parts;
+  std::stringstream in(ja3);
+  for (std::string part; std::getline(in, part, ',');) parts.push_back(part);
+  if (parts.size() != 5 && !(parts.size() == 4 && ja3.back() == ',')) return "";
+  parts.resize(5);
+  std::vector<int> exts;
+  std::stringstream ein(parts[2]);
+  for (std::string e; std::getline(ein, e, '-');) exts.push_back(std::atoi(e.c_str()));
+  std::sort(exts.begin(), exts.end());
+  std::string sorted;
+  for (int e : exts) sorted += (sorted.empty() ? "" : "-") + std::to_string(e);
+  return md5_hex(parts[0] + "," + parts[1] + "," + sorted + "," + parts[3] + "," + parts[4]);
+}
+
+}  // namespace fp::cli

@@ -1,0 +1,33 @@
+#pragma once
+// What `analyze --identify`, `identify` and `compare` share: loading the profile database,
+// turning an analyze JSON record into an observation, and the identity object as JSON.
+
+#include <boost/json/fwd.hpp>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "identify/identity.h"
+#include "identify/observation.h"
+
+namespace fp::cli {
+
+// --db, else data/profiles in the current directory or its parent (a build directory): the
+// rule of `profiles list`.
+[[nodiscard]] std::filesystem::path database_dir(const std::string& option);
+
+// Every profile of the folder's .fpdb files, sorted by file name. Files with bad lines still
+// give their good profiles; `error` names what could not be read (empty when all was).
+[[nodiscard]] std::vector<identify::Profile> load_profiles(const std::filesystem::path& dir,
+                                                           std::string& error);
+
+// The fields of one analyze record (its JSON object) the identifier reads.
+[[nodiscard]] identify::Observation observation_from_record(const boost::json::object& record);
+
+// The `identity` object (identity.h), one line of JSON.
+[[nodiscard]] std::string identity_json(const identify::Identity& identity);
+
+// A JA3 string's JA3N hash (extensions sorted), or "" when malformed.
+[[nodiscard]] std::string ja3n_of(const std::string& ja3);
+
+}  // namespace fp::cli

@@ -1,0 +1,140 @@
+#include "identify/identity.h"
+
+#include <array>
+
+#include "identify/identity_votes.h"
+
+namespace fp::identify {
+namespace {
+
+using detail::Vote;
+
+// Kinds that tell the client (TCP's JA4T tells the OS; server-side kinds tell the server).
+constexpr std::array<FingerprintKind, 4> kClientKinds = {
+    FingerprintKind::kJa4, FingerprintKind::kJa3n, FingerprintKind::kJa4h,
+    FingerprintKind::kAkamai};
+
+// p0f's OS label alone, without a profile to back it.
+constexpr double kP0fConfidence = 0.6;
+
+int client_kinds_matched(const ProfileMatch& m) {
+  int n = 0;
+  for (FingerprintKind k : kClientKinds) n += m.matched_by(k);
+  return n;
+}
+
+bool has_client_side(const Observation& o) {
+  for (FingerprintKind k : kClientKinds) {
+    if (!o.of(k).empty()) return true;
+  }
+  return !o.ciphers.empty();
+}
+
+void fill_client(std::span<const Vote> votes, const std::vector<NamedGuess>& names, double scale,
+                 Identity& id) {
+  const NamedGuess& best = names.front();
+  id.client = ClientGuess{best.name, detail::kind_of(votes, best.name),
+                          detail::version_range(votes, best.name), best.confidence * scale};
+  for (size_t i = 1; i < names.size(); ++i) {
+    id.alternatives.push_back({names[i].name, names[i].confidence * scale});
+  }
+}
+
+void fill_library(std::span<const Vote> votes, double scale, Identity& id) {
+  const std::vector<NamedGuess> libraries = detail::tally(votes, &Profile::tls_library, "");
+  if (!libraries.empty()) {
+    id.tls_library = NamedGuess{libraries[0].name, libraries[0].confidence * scale};
+  }
+}
+
+bool from_exact(std::span<const ProfileMatch> matches, std::string_view claimed, Identity& id) {
+  std::vector<Vote> votes;
+  for (const ProfileMatch& m : matches) {
+    if (const int n = client_kinds_matched(m); n > 0) votes.push_back({m.profile, double(n)});
+  }
+  if (votes.empty()) return false;
+  id.matched_by = MatchedBy::kExact;
+  id.profile = votes.front().profile->id;
+  id.quality = 1.0;
+  fill_library(votes, 1.0, id);
+  const std::vector<NamedGuess> names = detail::tally(votes, &Profile::name, claimed);
+  if (!names.empty()) fill_client(votes, names, 1.0, id);
+  return id.client.has_value();
+}
+
+// Named client when the nearest profile is close enough, else at most its TLS library.
+void from_similarity(std::span<const Neighbour> nearest, std::string_view claimed,
+                     const IdentifyOptions& options, Identity& id) {
+  if (nearest.empty()) return;
+  const double best = nearest.front().similarity.quality;
+  if (id.profile.empty()) {
+    id.profile = nearest.front().profile->id;
+    id.quality = best;
+  }
+  if (best < options.library_quality) return;
+  std::vector<Vote> votes;
+  for (const Neighbour& n : nearest) {
+    if (n.similarity.quality >= best - options.margin)
+      votes.push_back({n.profile, n.similarity.quality});
+  }
+  if (!id.tls_library) fill_library(votes, best, id);
+  id.matched_by = MatchedBy::kSimilarity;
+  if (best < options.client_quality) return;
+  const std::vector<NamedGuess> names = detail::tally(votes, &Profile::name, claimed);
+  if (!names.empty()) fill_client(votes, names, best, id);
+}
+
+void find_os(std::span<const ProfileMatch> matches, const Observation& o, Identity& id) {
+  std::vector<Vote> votes;
+  for (const ProfileMatch& m : matches) {
+    if (m.matched_by(FingerprintKind::kJa4t)) votes.push_back({m.profile, 1.0});
+  }
+  const std::vector<NamedGuess> oses = detail::tally(votes, &Profile::os, "");
+  if (!oses.empty()) {
+    std::string flavor;
+    for (const Vote& v : votes) {
+      if (v.profile->os == oses[0].name && flavor.empty()) flavor = v.profile->os_flavor;
+    }
+    id.os = OsGuess{oses[0].name, flavor, oses[0].confidence};
+  } else if (!o.p0f_os.empty()) {
+    id.os = OsGuess{o.p0f_os, o.p0f_flavor, kP0fConfidence};
+  }
+}
+
+void from_model(const IdentityModel& model, const Observation& o, Identity& id) {
+  std::optional<Identity> guess = model.classify(o);
+  if (!guess || !guess->client) return;
+  id.client = std::move(guess->client);
+  id.alternatives = std::move(guess->alternatives);
+  if (!id.tls_library) id.tls_library = std::move(guess->tls_library);
+  if (!id.os) id.os = std::move(guess->os);
+  id.matched_by = MatchedBy::kModel;
+}
+
+}  // namespace
+
+std::string_view matched_by_name(MatchedBy m) noexcept {
+  static constexpr std::array<std::string_view, 4> kNames = {"", "exact", "similarity", "model"};
+  return kNames[static_cast<size_t>(m)];
+}
+
+Identifier::Identifier(std::vector<Profile> profiles, IdentifyOptions options)
+    : index_(std::move(profiles)), similarity_(index_.profiles()), options_(options) {}
+
+Identity Identifier::identify(const Observation& o) const {
+  Identity id;
+  const std::string claimed = parse_user_agent(o.user_agent).client;
+  const std::vector<ProfileMatch> matches = index_.lookup(o);
+  if (!from_exact(matches, claimed, id)) {
+    from_similarity(similarity_.nearest(o, options_.neighbours), claimed, options_, id);
+  }
+  if (!id.client && model_ != nullptr) from_model(*model_, o, id);
+  if (!id.client && has_client_side(o)) {
+    id.client = ClientGuess{"unknown", "", "", 1.0 - id.quality};
+  }
+  find_os(matches, o, id);
+  id.consistency = check_consistency(o, id.tls_library ? id.tls_library->name : "");
+  return id;
+}
+
+}  // namespace fp::identify

@@ -53,7 +53,7 @@ void Analyzer::add_tcp(const tcp::Packet& packet) {
   int direction = 0;
   Flow& flow = flows_.flow_for(packet, direction, counters_);
   if (flow.closed) return;  // late packets of a finished conversation
-  flow.analyzer->on_segment(direction, packet, flow.record, counters_);
+  flow.analyzer->on_segment(direction, packet, *flow.record, counters_);
   if (packet.tcp.has(tcp::flag::kFin)) flow.fin[direction] = true;
   if (packet.tcp.has(tcp::flag::kRst) || (flow.fin[0] && flow.fin[1])) {
     flows_.close(flow, counters_);

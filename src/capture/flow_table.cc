@@ -1,6 +1,7 @@
 #include "capture/flow_table.h"
 
 #include "capture/counters.h"
+#include "core/limits.h"
 
 #include <algorithm>
 #include <vector>
@@ -66,8 +67,7 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCou
   direction = flow.first_sender == source_of(packet) ? 0 : 1;
   if (key.tcp && starts_new_conversation(flow, packet, direction)) {
     close(flow, counters);
-    lru_.erase(it->second.lru);
-    flows_.erase(it);
+    erase(it);
     direction = 0;
     Flow& next = create(key, packet, counters);
     note_base_seq(next, packet, direction);
@@ -84,20 +84,24 @@ Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerC
   Entry& entry = flows_[key];
   entry.lru = lru_.begin();
   Flow& flow = entry.flow;
+  flow.key = key;
   flow.first_sender = source_of(packet);
+  flow.stream = next_stream_[key.tcp ? 1 : 0]++;
   const Endpoint dst = destination_of(packet);
-  flow.record.transport = key.tcp ? "tcp" : "udp";
-  flow.record.stream = next_stream_[key.tcp ? 1 : 0]++;
-  flow.record.src = flow.first_sender.address;
-  flow.record.src_port = flow.first_sender.port;
-  flow.record.dst = dst.address;
-  flow.record.dst_port = dst.port;
-  if (key.tcp) {
-    flow.analyzer = std::make_unique<TcpStreamAnalyzer>();
-    ++counters.tcp_streams;
-  } else {
-    ++counters.udp_streams;
+  if (!key.tcp) {
+    ++counters.udp_streams;  // numbered only: no UDP protocol is fingerprinted yet
+    return flow;
   }
+  flow.record = std::make_unique<StreamRecord>();
+  StreamRecord& r = *flow.record;
+  r.transport = key.tcp ? "tcp" : "udp";
+  r.stream = flow.stream;
+  r.src = flow.first_sender.address;
+  r.src_port = flow.first_sender.port;
+  r.dst = dst.address;
+  r.dst_port = dst.port;
+  flow.analyzer = std::make_unique<TcpStreamAnalyzer>();
+  ++counters.tcp_streams;
   return flow;
 }
 
@@ -105,23 +109,40 @@ void FlowTable::close(Flow& flow, AnalyzerCounters& counters) {
   if (flow.closed) return;
   flow.closed = true;
   if (flow.analyzer) {
-    flow.analyzer->finish(flow.record, counters);
+    flow.analyzer->finish(*flow.record, counters);
     flow.analyzer.reset();
   }
-  if (flow.record.has_fingerprint()) {
+  if (flow.record && flow.record->has_fingerprint()) {
     ++counters.records;
-    emit_(std::move(flow.record));
+    emit_(std::move(*flow.record));
   }
-  flow.record = StreamRecord{};
+  flow.record.reset();
+  closed_.push_back({flow.key, flow.stream});
+  forget_old_tombstones();
 }
 
 void FlowTable::evict_oldest(AnalyzerCounters& counters) {
-  const FlowKey key = lru_.back();
-  lru_.pop_back();
-  auto it = flows_.find(key);
+  auto it = flows_.find(lru_.back());
   if (!it->second.flow.closed) ++counters.flows_evicted;
   close(it->second.flow, counters);
+  erase(it);
+}
+
+void FlowTable::erase(Map::iterator it) {
+  lru_.erase(it->second.lru);
   flows_.erase(it);
+}
+
+void FlowTable::forget_old_tombstones() {
+  while (closed_.size() > limits::kMaxClosedFlows) {
+    const Tombstone oldest = closed_.front();
+    closed_.pop_front();
+    auto it = flows_.find(oldest.key);
+    // The key may have been reused by a newer flow since; only its own tombstone goes.
+    if (it != flows_.end() && it->second.flow.closed && it->second.flow.stream == oldest.stream) {
+      erase(it);
+    }
+  }
 }
 
 void FlowTable::close_all(AnalyzerCounters& counters) {
@@ -131,8 +152,8 @@ void FlowTable::close_all(AnalyzerCounters& counters) {
     if (!entry.flow.closed) open.push_back(&entry.flow);
   }
   std::sort(open.begin(), open.end(), [](const Flow* a, const Flow* b) {
-    return std::make_pair(a->record.transport, a->record.stream) <
-           std::make_pair(b->record.transport, b->record.stream);
+    // "tcp" < "udp", as the record's transport names sort
+    return std::make_pair(!a->key.tcp, a->stream) < std::make_pair(!b->key.tcp, b->stream);
   });
   for (Flow* flow : open) close(*flow, counters);
 }

@@ -2,9 +2,12 @@
 // Flows keyed by transport and unordered endpoint pair, numbered as tshark numbers them
 // (`tcp.stream`, `udp.stream`): from 0 per transport, in order of first packet, with a new TCP
 // stream when a SYN with a new initial sequence number reuses a 5-tuple (TRAPS.md). Bounded to
-// limits::kMaxFlows entries; the least recently active flow is evicted first.
+// limits::kMaxFlows entries; the least recently active flow is evicted first. Closed flows are
+// kept as tombstones, at most limits::kMaxClosedFlows of them (oldest dropped first), so memory
+// stays flat however many connections a capture holds.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <list>
 #include <memory>
@@ -34,13 +37,17 @@ struct FlowKeyHash {
 };
 
 struct Flow {
-  StreamRecord record;
+  // Both freed when the flow closes: a closed flow stays only as a small tombstone that keeps
+  // the numbering of late packets and of reused 5-tuples as tshark's.
+  std::unique_ptr<StreamRecord> record;
+  FlowKey key;
   Endpoint first_sender;
   // tshark's base sequence number of each direction: a SYN's sequence number, else one less than
   // the first segment's, else one less than what the other side first acknowledged.
   std::optional<uint32_t> base_seq[2];
   bool fin[2] = {false, false};
   bool closed = false;  // RST, or FIN both ways: the record has been emitted
+  uint64_t stream = 0;  // tshark's stream number, kept after the record is gone
   std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes
 };
 
@@ -58,6 +65,9 @@ class FlowTable {
   void close(Flow& flow, AnalyzerCounters& counters);
   void close_all(AnalyzerCounters& counters);
 
+  // Flows held, open and closed.
+  [[nodiscard]] size_t size() const noexcept { return flows_.size(); }
+
  private:
   struct Entry {
     Flow flow;
@@ -66,12 +76,20 @@ class FlowTable {
 
   Flow& create(const FlowKey& key, const tcp::Packet& packet, AnalyzerCounters& counters);
   void evict_oldest(AnalyzerCounters& counters);
+  using Map = std::unordered_map<FlowKey, Entry, FlowKeyHash>;
+  void erase(Map::iterator it);
+  void forget_old_tombstones();
 
   size_t max_flows_;
   Emit emit_;
   uint64_t next_stream_[2] = {0, 0};  // udp, tcp
-  std::unordered_map<FlowKey, Entry, FlowKeyHash> flows_;
+  Map flows_;
   std::list<FlowKey> lru_;  // most recently active first
+  struct Tombstone {
+    FlowKey key;
+    uint64_t stream;  // which flow of that key closed, in case the key was reused since
+  };
+  std::deque<Tombstone> closed_;  // in order of closing
 };
 
 }  // namespace fp::capture

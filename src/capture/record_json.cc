@@ -1,167 +1,155 @@
 #include "capture/record_json.h"
 
-#include <boost/json.hpp>
-
+#include "core/json_writer.h"
 #include "core/utf8.h"
 
 namespace fp::capture {
 namespace {
 
-namespace json = boost::json;
-
 // Strings from the wire may hold any bytes; JSON output stays valid UTF-8.
-json::string text(const std::string& s) { return json::string(to_valid_utf8(s)); }
-
-void put(json::object& o, const char* key, const std::optional<std::string>& v) {
-  if (v) o[key] = text(*v);
-}
-
-void put_fingerprint(json::object& o, const char* raw_key, const char* hash_key,
-                     const Fingerprint& f) {
-  o[hash_key] = f.hash;
-  o[raw_key] = f.raw;
-}
-
-json::array http_array(const std::vector<HttpRecord>& requests) {
-  json::array out;
-  for (const HttpRecord& h : requests) {
-    json::object o;
-    o["ja4h"] = h.ja4h;
-    o["ja4h_r"] = h.ja4h_r;
-    o["ja4h_ro"] = h.ja4h_ro;
-    o["method"] = text(h.method);
-    o["target"] = text(h.target);
-    o["version"] = text(h.version);
-    o["header_order"] = text(h.header_order);
-    if (h.user_agent) o["user_agent"] = text(*h.user_agent);
-    out.push_back(std::move(o));
-  }
-  return out;
-}
-
-json::array frames_array(const std::vector<Http2FrameRecord>& frames) {
-  json::array out;
-  for (const Http2FrameRecord& f : frames) {
-    out.push_back(json::object{
-        {"type", f.type}, {"flags", f.flags}, {"stream_id", f.stream_id}, {"length", f.length}});
-  }
-  return out;
-}
-
-void put_client(json::object& o, const TlsClientRecord& t) {
-  o["ja4_r"] = t.ja4_r;
-  o["ja4_o"] = t.ja4_o;
-  o["ja4_ro"] = t.ja4_ro;
-  put_fingerprint(o, "ja4_stable_r", "ja4_stable", t.ja4_stable);
-  put_fingerprint(o, "ja3_full", "ja3", t.ja3);
-  put_fingerprint(o, "ja3n_full", "ja3n", t.ja3n);
-  put_fingerprint(o, "peetprint", "peetprint_hash", t.peetprint);
-  json::array alpn;
-  for (const auto& a : t.alpn) alpn.emplace_back(text(a));
-  o["tls_alpn"] = std::move(alpn);
-  if (t.sslv2_compatible) o["tls_sslv2_hello"] = true;
-}
-
-json::object retry_object(const TlsClientRecord& t) {
-  json::object o;
-  o["ja4"] = t.ja4;
-  put_client(o, t);
-  return o;
-}
-
-json::object to_object(const StreamRecord& r) {
-  json::object o;
-  if (!r.file.empty()) o["file"] = r.file;
-  o["stream"] = r.stream;
-  o["transport"] = r.transport;
-  o["src"] = r.src.to_string();
-  o["dst"] = r.dst.to_string();
-  o["src_port"] = r.src_port;
-  o["dst_port"] = r.dst_port;
-  put(o, "ja4t", r.ja4t);
-  if (r.tls) {
-    put(o, "tls_server_name", r.tls->server_name);
-    o["ja4"] = r.tls->ja4;
-  }
-  if (r.tls_server) o["ja4s"] = r.tls_server->ja4s;
-  if (!r.http.empty()) o["http"] = http_array(r.http);
-  // Ours, beyond the Rust reference's keys.
-  if (r.tls) put_client(o, *r.tls);
-  if (r.tls_retry) o["tls_retry"] = retry_object(*r.tls_retry);
-  if (r.tls_server) {
-    o["ja4s_r"] = r.tls_server->ja4s_r;
-    put_fingerprint(o, "ja3s_full", "ja3s", r.tls_server->ja3s);
-    if (r.tls_server->hello_retry_request) o["tls_hello_retry_request"] = true;
-  }
-  put(o, "ja4ts", r.ja4ts);
-  if (r.akamai) put_fingerprint(o, "akamai_fingerprint", "akamai_fingerprint_hash", *r.akamai);
-  if (!r.http2_frames.empty()) o["http2_frames"] = frames_array(r.http2_frames);
-  put(o, "p0f_signature", r.p0f_signature);
-  if (r.ttl_distance) o["ttl_distance"] = *r.ttl_distance;
-  return o;
-}
-
-void pretty(std::string& out, const json::value& v, int indent, int depth) {
-  const std::string pad(static_cast<size_t>(indent * (depth + 1)), ' ');
-  const std::string close_pad(static_cast<size_t>(indent * depth), ' ');
-  if (v.is_object() && !v.as_object().empty()) {
-    out += "{\n";
-    bool first = true;
-    for (const auto& [k, item] : v.as_object()) {
-      if (!first) out += ",\n";
-      first = false;
-      out += pad + json::serialize(json::value(k)) + ": ";
-      pretty(out, item, indent, depth + 1);
-    }
-    out += "\n" + close_pad + "}";
-  } else if (v.is_array() && !v.as_array().empty()) {
-    out += "[\n";
-    bool first = true;
-    for (const auto& item : v.as_array()) {
-      if (!first) out += ",\n";
-      first = false;
-      out += pad;
-      pretty(out, item, indent, depth + 1);
-    }
-    out += "\n" + close_pad + "]";
+void wire_text(JsonWriter& w, std::string_view name, std::string_view text) {
+  w.key(name);
+  if (is_valid_utf8(text)) {
+    w.string(text);
   } else {
-    out += json::serialize(v);
+    w.string(to_valid_utf8(text));
   }
+}
+
+void put(JsonWriter& w, std::string_view name, const std::optional<std::string>& v) {
+  if (v) wire_text(w, name, *v);
+}
+
+void put_fingerprint(JsonWriter& w, std::string_view raw_key, std::string_view hash_key,
+                     const Fingerprint& f) {
+  w.member(hash_key, f.hash);
+  w.member(raw_key, f.raw);
+}
+
+void write_http(JsonWriter& w, const std::vector<HttpRecord>& requests) {
+  w.key("http");
+  w.begin_array();
+  for (const HttpRecord& h : requests) {
+    w.begin_object();
+    w.member("ja4h", h.ja4h);
+    w.member("ja4h_r", h.ja4h_r);
+    w.member("ja4h_ro", h.ja4h_ro);
+    wire_text(w, "method", h.method);
+    wire_text(w, "target", h.target);
+    wire_text(w, "version", h.version);
+    wire_text(w, "header_order", h.header_order);
+    put(w, "user_agent", h.user_agent);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void write_frames(JsonWriter& w, const std::vector<Http2FrameRecord>& frames) {
+  w.key("http2_frames");
+  w.begin_array();
+  for (const Http2FrameRecord& f : frames) {
+    w.begin_object();
+    w.member("type", f.type);
+    w.member("flags", f.flags);
+    w.member("stream_id", f.stream_id);
+    w.member("length", f.length);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+void put_client(JsonWriter& w, const TlsClientRecord& t) {
+  w.member("ja4_r", t.ja4_r);
+  w.member("ja4_o", t.ja4_o);
+  w.member("ja4_ro", t.ja4_ro);
+  put_fingerprint(w, "ja4_stable_r", "ja4_stable", t.ja4_stable);
+  put_fingerprint(w, "ja3_full", "ja3", t.ja3);
+  put_fingerprint(w, "ja3n_full", "ja3n", t.ja3n);
+  put_fingerprint(w, "peetprint", "peetprint_hash", t.peetprint);
+  w.key("tls_alpn");
+  w.begin_array();
+  for (const auto& a : t.alpn) w.string(is_valid_utf8(a) ? a : to_valid_utf8(a));
+  w.end_array();
+  if (t.sslv2_compatible) {
+    w.key("tls_sslv2_hello");
+    w.boolean(true);
+  }
+}
+
+void write_retry(JsonWriter& w, const TlsClientRecord& t) {
+  w.key("tls_retry");
+  w.begin_object();
+  w.member("ja4", t.ja4);
+  put_client(w, t);
+  w.end_object();
+}
+
+void write_server(JsonWriter& w, const TlsServerRecord& s) {
+  w.member("ja4s_r", s.ja4s_r);
+  put_fingerprint(w, "ja3s_full", "ja3s", s.ja3s);
+  if (s.hello_retry_request) {
+    w.key("tls_hello_retry_request");
+    w.boolean(true);
+  }
+}
+
+// FoxIO's Rust keys first, in its order; ours after them.
+void write_record(JsonWriter& w, const StreamRecord& r) {
+  w.begin_object();
+  if (!r.file.empty()) w.member("file", r.file);
+  w.member("stream", r.stream);
+  w.member("transport", r.transport);
+  w.member("src", r.src.to_string());
+  w.member("dst", r.dst.to_string());
+  w.member("src_port", r.src_port);
+  w.member("dst_port", r.dst_port);
+  put(w, "ja4t", r.ja4t);
+  if (r.tls) {
+    put(w, "tls_server_name", r.tls->server_name);
+    w.member("ja4", r.tls->ja4);
+  }
+  if (r.tls_server) w.member("ja4s", r.tls_server->ja4s);
+  if (!r.http.empty()) write_http(w, r.http);
+  if (r.tls) put_client(w, *r.tls);
+  if (r.tls_retry) write_retry(w, *r.tls_retry);
+  if (r.tls_server) write_server(w, *r.tls_server);
+  put(w, "ja4ts", r.ja4ts);
+  if (r.akamai) put_fingerprint(w, "akamai_fingerprint", "akamai_fingerprint_hash", *r.akamai);
+  if (!r.http2_frames.empty()) write_frames(w, r.http2_frames);
+  put(w, "p0f_signature", r.p0f_signature);
+  if (r.ttl_distance) w.member("ttl_distance", *r.ttl_distance);
+  if (!r.identity.empty()) {
+    w.key("identity");
+    w.raw(r.identity);
+  }
+  w.end_object();
 }
 
 }  // namespace
 
-// The identity arrives as JSON text written for people ("0.5", where Boost.JSON would write
-// "5E-1"), so it is spliced in as the last key rather than parsed and written again.
-static void append_identity(std::string& json_text, const std::string& identity,
-                            const std::string& pad) {
-  if (identity.empty()) return;
-  const size_t close = json_text.rfind(pad.empty() ? "}" : "\n");
-  json_text.insert(close, "," + (pad.empty() ? "" : "\n" + pad) +
-                              "\"identity\":" + (pad.empty() ? "" : " ") + identity);
-}
-
 std::string to_json_line(const StreamRecord& record) {
-  std::string line = json::serialize(to_object(record));
-  append_identity(line, record.identity, "");
-  return line;
+  std::string out;
+  out.reserve(2048);
+  JsonWriter w(out);
+  write_record(w, record);
+  return out;
 }
 
 std::string client_hello_json(const TlsClientRecord& hello, int indent) {
-  json::object o;
-  put(o, "tls_server_name", hello.server_name);
-  o["ja4"] = hello.ja4;
-  put_client(o, hello);
-  if (indent <= 0) return json::serialize(o);
   std::string out;
-  pretty(out, o, indent, 0);
+  JsonWriter w(out, indent);
+  w.begin_object();
+  put(w, "tls_server_name", hello.server_name);
+  w.member("ja4", hello.ja4);
+  put_client(w, hello);
+  w.end_object();
   return out;
 }
 
 std::string to_json_pretty(const StreamRecord& record, int indent) {
   std::string out;
-  pretty(out, to_object(record), indent, 1);
-  append_identity(out, record.identity, std::string(static_cast<size_t>(indent * 2), ' '));
+  JsonWriter w(out, indent, 1);
+  write_record(w, record);
   return out;
 }
 

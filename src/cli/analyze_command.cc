@@ -1,5 +1,5 @@
-// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR]] FILE...`: one record
-// per stream, with its `identity` when asked.
+// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR] [--p0f-db FILE]]
+// FILE...`: one record per stream, with its `identity` when asked.
 #include <CLI/CLI.hpp>
 
 #include <boost/json.hpp>
@@ -27,6 +27,7 @@ struct AnalyzeOptions {
   bool stats = false;
   bool identify = false;
   std::string db;
+  std::string p0f_db;
 };
 
 void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
@@ -44,15 +45,16 @@ void report_counters(const std::string& file, const capture::AnalyzerCounters& c
 
 // The record's fields as the identifier reads them: through its JSON, the one shape
 // `identify` also reads from stdin.
-void add_identity(const identify::Identifier& identifier, capture::StreamRecord& r) {
+void add_identity(const identify::Identifier& identifier, const identify::P0fDatabase* p0f,
+                  capture::StreamRecord& r) {
   if (!r.tls && r.http.empty() && !r.akamai && !r.ja4t) return;
   const auto record = boost::json::parse(capture::to_json_line(r)).as_object();
-  r.identity = identity_json(identifier.identify(observation_from_record(record)));
+  r.identity = identity_json(identifier.identify(observation_from_record(record, p0f)));
 }
 
 // Reads one file to the writer. Returns false when the file could not be read whole.
 bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer,
-                  const identify::Identifier* identifier) {
+                  const identify::Identifier* identifier, const identify::P0fDatabase* p0f) {
   std::string error;
   auto reader = capture::PcapReader::open(path, error);
   if (!reader) {
@@ -72,7 +74,7 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
   Progress progress(path, ec ? 0 : size);
   capture::Analyzer analyzer([&](capture::StreamRecord&& r) {
     if (tag_file) r.file = path;
-    if (identifier) add_identity(*identifier, r);
+    if (identifier) add_identity(*identifier, p0f, r);
     writer.write(std::move(r));
   });
   uint64_t frames = 0;
@@ -93,6 +95,7 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
 
 int run_analyze(const AnalyzeOptions& options) {
   std::unique_ptr<identify::Identifier> identifier;
+  std::optional<identify::P0fDatabase> p0f;
   if (options.identify) {
     std::string error;
     auto profiles = load_profiles(database_dir(options.db), error);
@@ -101,12 +104,15 @@ int run_analyze(const AnalyzeOptions& options) {
       return kExitUsage;
     }
     identifier = std::make_unique<identify::Identifier>(std::move(profiles));
+    std::string warning;
+    p0f = load_p0f_database(options.p0f_db, warning);
+    if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
   }
   auto writer = make_record_writer(options.format, stdout);
   bool all_read = true;
   for (const auto& file : options.files) {
-    all_read &=
-        analyze_file(file, options.files.size() > 1, options.stats, *writer, identifier.get());
+    all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer,
+                             identifier.get(), p0f ? &*p0f : nullptr);
   }
   writer->finish();
   return all_read ? kExitOk : kExitDamagedInput;
@@ -122,6 +128,8 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_flag("--stats", options->stats, "Print per-file counters to stderr");
   cmd->add_flag("--identify", options->identify, "Add each record's identity (client, TLS, OS)");
   cmd->add_option("--db", options->db, "Profile folder for --identify (default: data/profiles)");
+  cmd->add_option("--p0f-db", options->p0f_db,
+                  "p0f.fp for --identify's OS (default: /etc/p0f/p0f.fp; none: OS null)");
   cmd->add_option("files", options->files, "Capture files (pcap or pcapng)")->required();
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }

@@ -1,7 +1,8 @@
 // `fingerprint identify [--ja4 ..] [--ja3 ..] [--ja4h ..] [--akamai ..] [--ja4t ..]
-// [--user-agent ..] [--db DIR]`: the identity (src/identify/identity.h) of one client from its
-// fingerprint strings, or, with none given, of each analyze JSON record read from stdin. An
-// unknown client is also printed to stderr in database syntax, ready to paste (STYLE.md 14).
+// [--p0f-signature ..] [--user-agent ..] [--db DIR] [--p0f-db FILE]`: the identity
+// (src/identify/identity.h) of one client from its fingerprint strings, or, with none given, of
+// each analyze JSON record read from stdin. An unknown client is also printed to stderr in database
+// syntax, ready to paste (STYLE.md 14).
 #include <CLI/CLI.hpp>
 
 #include <boost/json.hpp>
@@ -11,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/identify_support.h"
+#include "identify/p0f_os.h"
 
 namespace fp::cli {
 namespace {
@@ -18,11 +20,12 @@ namespace {
 using identify::FingerprintKind;
 
 struct IdentifyOptions {
-  std::string ja4, ja3, ja4h, akamai, ja4t, user_agent, header_order, db;
+  std::string ja4, ja3, ja4h, akamai, ja4t, p0f_signature, user_agent, header_order, db, p0f_db;
 };
 
 // --ja4 takes the hash or a JA4_r / JA4_ro string; --ja3 a JA3 string or a JA3N hash.
-identify::Observation observation_from_options(const IdentifyOptions& o) {
+identify::Observation observation_from_options(const IdentifyOptions& o,
+                                               const identify::P0fDatabase* p0f) {
   identify::Observation obs;
   if (!identify::parse_ja4_raw(o.ja4, obs)) obs.of(FingerprintKind::kJa4) = o.ja4;
   if (identify::parse_ja3_raw(o.ja3, obs)) {
@@ -35,6 +38,8 @@ identify::Observation observation_from_options(const IdentifyOptions& o) {
   obs.of(FingerprintKind::kJa4t) = o.ja4t;
   obs.user_agent = o.user_agent;
   obs.header_order = o.header_order;
+  obs.p0f_signature = o.p0f_signature;
+  if (p0f != nullptr) (void)identify::set_p0f_os(*p0f, obs);
   return obs;
 }
 
@@ -49,7 +54,7 @@ void report(const identify::Identifier& identifier, const identify::Observation&
 }
 
 // One analyze record (JSON object) a line; lines that are not objects are reported and skipped.
-int identify_stdin(const identify::Identifier& identifier) {
+int identify_stdin(const identify::Identifier& identifier, const identify::P0fDatabase* p0f) {
   int status = kExitOk;
   size_t line_no = 0;
   for (std::string line; std::getline(std::cin, line);) {
@@ -62,7 +67,7 @@ int identify_stdin(const identify::Identifier& identifier) {
       status = kExitDamagedInput;
       continue;
     }
-    report(identifier, observation_from_record(v.as_object()));
+    report(identifier, observation_from_record(v.as_object(), p0f));
   }
   return status;
 }
@@ -75,10 +80,15 @@ int run_identify(const IdentifyOptions& o) {
     return kExitUsage;
   }
   const identify::Identifier identifier(std::move(profiles));
-  const bool any =
-      !(o.ja4 + o.ja3 + o.ja4h + o.akamai + o.ja4t + o.user_agent + o.header_order).empty();
-  if (!any) return identify_stdin(identifier);
-  report(identifier, observation_from_options(o));
+  std::string warning;
+  const std::optional<identify::P0fDatabase> db = load_p0f_database(o.p0f_db, warning);
+  if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
+  const identify::P0fDatabase* p0f = db ? &*db : nullptr;
+  const bool any = !(o.ja4 + o.ja3 + o.ja4h + o.akamai + o.ja4t + o.p0f_signature + o.user_agent +
+                     o.header_order)
+                        .empty();
+  if (!any) return identify_stdin(identifier, p0f);
+  report(identifier, observation_from_options(o, p0f));
   return kExitOk;
 }
 
@@ -93,9 +103,12 @@ void add_identify_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--ja4h", o->ja4h, "JA4H");
   cmd->add_option("--akamai", o->akamai, "Akamai HTTP/2 text SETTINGS|WINDOW|PRIORITY|PSEUDO");
   cmd->add_option("--ja4t", o->ja4t, "JA4T");
+  cmd->add_option("--p0f-signature", o->p0f_signature,
+                  "p0f raw_sig of the SYN, e.g. 4:64+0:0:1460:mss*20,7:mss,sok,ts,nop,ws:df,id+:0");
   cmd->add_option("--user-agent", o->user_agent, "User-Agent header value");
   cmd->add_option("--header-order", o->header_order, "Header names, lower-case, ',' between");
   cmd->add_option("--db", o->db, "Profile folder (default: data/profiles here or in ..)");
+  cmd->add_option("--p0f-db", o->p0f_db, "p0f.fp for the OS (default: /etc/p0f/p0f.fp)");
   cmd->callback([o, &exit_status] { exit_status = run_identify(*o); });
 }
 

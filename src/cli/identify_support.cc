@@ -10,6 +10,7 @@
 
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "identify/p0f_os.h"
 
 namespace fp::cli {
 namespace {
@@ -111,7 +112,26 @@ std::vector<identify::Profile> load_profiles(const fs::path& dir, std::string& e
   return all;
 }
 
-identify::Observation observation_from_record(const json::object& record) {
+std::optional<identify::P0fDatabase> load_p0f_database(const std::string& option,
+                                                       std::string& warning) {
+  const std::string path = option.empty() ? kDefaultP0fDatabase : option;
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (!option.empty()) warning = "cannot read " + path + "; OS from p0f left null";
+    return std::nullopt;
+  }
+  const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  identify::P0fDatabase db = identify::parse_p0f_database(text);
+  if (!db.errors.empty()) {
+    warning = path + ":" + std::to_string(db.errors.front().line) + ": " +
+              db.errors.front().message + " (" + std::to_string(db.errors.size()) +
+              " bad lines skipped)";
+  }
+  return db;
+}
+
+identify::Observation observation_from_record(const json::object& record,
+                                              const identify::P0fDatabase* p0f) {
   identify::Observation o;
   o.of(FingerprintKind::kJa4) = string_at(record, "ja4");
   // JA4_ro first (wire order, with signature algorithms), then JA3 for groups.
@@ -123,6 +143,7 @@ identify::Observation observation_from_record(const json::object& record) {
   o.of(FingerprintKind::kJa3n) = string_at(record, "ja3n");
   o.of(FingerprintKind::kJa4t) = string_at(record, "ja4t");
   o.p0f_signature = string_at(record, "p0f_signature");
+  if (p0f != nullptr) (void)identify::set_p0f_os(*p0f, o);
   if (const std::string akamai = string_at(record, "akamai_fingerprint"); !akamai.empty()) {
     identify::set_akamai(akamai, o);
   }

@@ -4,11 +4,13 @@
 
 #include <boost/json/fwd.hpp>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "identify/identity.h"
 #include "identify/observation.h"
+#include "identify/p0f_db.h"
 
 namespace fp::cli {
 
@@ -21,8 +23,17 @@ namespace fp::cli {
 [[nodiscard]] std::vector<identify::Profile> load_profiles(const std::filesystem::path& dir,
                                                            std::string& error);
 
-// The fields of one analyze record (its JSON object) the identifier reads.
-[[nodiscard]] identify::Observation observation_from_record(const boost::json::object& record);
+// The p0f database (docs/p0f.md): --p0f-db, else Debian's /etc/p0f/p0f.fp. nullopt when the file
+// is absent or unreadable: the OS from p0f is then simply null. `warning` is set only when a file
+// named by the option could not be read, or has bad lines (which are skipped).
+inline constexpr const char* kDefaultP0fDatabase = "/etc/p0f/p0f.fp";
+[[nodiscard]] std::optional<identify::P0fDatabase> load_p0f_database(const std::string& option,
+                                                                     std::string& warning);
+
+// The fields of one analyze record (its JSON object) the identifier reads; with a p0f database,
+// also the OS its SYN signature (p0f_signature) matches.
+[[nodiscard]] identify::Observation observation_from_record(
+    const boost::json::object& record, const identify::P0fDatabase* p0f = nullptr);
 
 // The `identity` object (identity.h), one line of JSON.
 [[nodiscard]] std::string identity_json(const identify::Identity& identity);

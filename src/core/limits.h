@@ -20,7 +20,10 @@ inline constexpr size_t kMaxHttpHeaders = 256;
 inline constexpr size_t kMaxHttp2PrefaceFrames = 64;
 inline constexpr size_t kMaxHttp2HeaderBlock = 64 * 1024;
 // Flows tracked at once while reading a capture; the oldest idle flow is evicted past this.
-inline constexpr size_t kMaxFlows = 1 << 20;
+inline constexpr size_t kMaxFlows = 1 << 18;
+// Finished flows remembered (a few dozen bytes each) so that late packets and a reused 5-tuple
+// get the stream numbers tshark gives them; the oldest is forgotten past this.
+inline constexpr size_t kMaxClosedFlows = 1 << 16;
 // Requests fingerprinted per plain-text HTTP/1 stream.
 inline constexpr size_t kMaxHttpRequestsPerStream = 1024;
 

@@ -14,8 +14,11 @@ constexpr std::array<FingerprintKind, 4> kClientKinds = {
     FingerprintKind::kJa4, FingerprintKind::kJa3n, FingerprintKind::kJa4h,
     FingerprintKind::kAkamai};
 
-// p0f's OS label alone, without a profile to back it.
-constexpr double kP0fConfidence = 0.6;
+// OS confidence by how p0f matched the SYN: a specific sig, a generic one (p0f.fp's generic sigs
+// cover whole kernel families), one with tolerated differences; kNone: a label set without saying.
+constexpr double kP0fExact = 0.9, kP0fGeneric = 0.7, kP0fFuzzy = 0.4, kP0fUnsaid = 0.6;
+// An OS that only follows from the client's profiles, scaled by the client's confidence.
+constexpr double kProfileOs = 0.5;
 
 int client_kinds_matched(const ProfileMatch& m) {
   int n = 0;
@@ -28,6 +31,14 @@ bool has_client_side(const Observation& o) {
     if (!o.of(k).empty()) return true;
   }
   return !o.ciphers.empty();
+}
+
+// The votes of the client named, for the OS its profiles may tell.
+void keep_winner(std::span<const Vote> votes, const std::string& name, std::vector<Vote>& kept) {
+  kept.clear();
+  for (const Vote& v : votes) {
+    if (v.profile->name == name) kept.push_back(v);
+  }
 }
 
 void fill_client(std::span<const Vote> votes, const std::vector<NamedGuess>& names, double scale,
@@ -47,7 +58,8 @@ void fill_library(std::span<const Vote> votes, double scale, Identity& id) {
   }
 }
 
-bool from_exact(std::span<const ProfileMatch> matches, std::string_view claimed, Identity& id) {
+bool from_exact(std::span<const ProfileMatch> matches, std::string_view claimed, Identity& id,
+                std::vector<Vote>& winner) {
   std::vector<Vote> votes;
   for (const ProfileMatch& m : matches) {
     if (const int n = client_kinds_matched(m); n > 0) votes.push_back({m.profile, double(n)});
@@ -58,13 +70,16 @@ bool from_exact(std::span<const ProfileMatch> matches, std::string_view claimed,
   id.quality = 1.0;
   fill_library(votes, 1.0, id);
   const std::vector<NamedGuess> names = detail::tally(votes, &Profile::name, claimed);
-  if (!names.empty()) fill_client(votes, names, 1.0, id);
+  if (!names.empty()) {
+    fill_client(votes, names, 1.0, id);
+    keep_winner(votes, names.front().name, winner);
+  }
   return id.client.has_value();
 }
 
 // Named client when the nearest profile is close enough, else at most its TLS library.
 void from_similarity(std::span<const Neighbour> nearest, std::string_view claimed,
-                     const IdentifyOptions& options, Identity& id) {
+                     const IdentifyOptions& options, Identity& id, std::vector<Vote>& winner) {
   if (nearest.empty()) return;
   const double best = nearest.front().similarity.quality;
   if (id.profile.empty()) {
@@ -81,24 +96,66 @@ void from_similarity(std::span<const Neighbour> nearest, std::string_view claime
   id.matched_by = MatchedBy::kSimilarity;
   if (best < options.client_quality) return;
   const std::vector<NamedGuess> names = detail::tally(votes, &Profile::name, claimed);
-  if (!names.empty()) fill_client(votes, names, best, id);
+  if (!names.empty()) {
+    fill_client(votes, names, best, id);
+    keep_winner(votes, names.front().name, winner);
+  }
 }
 
-void find_os(std::span<const ProfileMatch> matches, const Observation& o, Identity& id) {
+std::optional<OsGuess> os_from_p0f(const Observation& o) {
+  if (o.p0f_os.empty()) return std::nullopt;
+  static constexpr std::array<double, 4> kByKind = {kP0fUnsaid, kP0fExact, kP0fGeneric, kP0fFuzzy};
+  return OsGuess{o.p0f_os, o.p0f_flavor, kByKind[static_cast<size_t>(o.p0f_match)]};
+}
+
+// Profiles matched by JA4T (the TCP SYN), voting by their OS.
+std::optional<OsGuess> os_from_ja4t(std::span<const ProfileMatch> matches) {
   std::vector<Vote> votes;
   for (const ProfileMatch& m : matches) {
     if (m.matched_by(FingerprintKind::kJa4t)) votes.push_back({m.profile, 1.0});
   }
   const std::vector<NamedGuess> oses = detail::tally(votes, &Profile::os, "");
-  if (!oses.empty()) {
-    std::string flavor;
-    for (const Vote& v : votes) {
-      if (v.profile->os == oses[0].name && flavor.empty()) flavor = v.profile->os_flavor;
-    }
-    id.os = OsGuess{oses[0].name, flavor, oses[0].confidence};
-  } else if (!o.p0f_os.empty()) {
-    id.os = OsGuess{o.p0f_os, o.p0f_flavor, kP0fConfidence};
+  if (oses.empty()) return std::nullopt;
+  std::string flavor;
+  for (const Vote& v : votes) {
+    if (v.profile->os == oses[0].name && flavor.empty()) flavor = v.profile->os_flavor;
   }
+  return OsGuess{oses[0].name, flavor, oses[0].confidence};
+}
+
+// The one OS every profile of `name` names, or "" when they name none or several.
+std::string only_os_of(std::span<const Profile> profiles, const std::string& name) {
+  std::string os;
+  for (const Profile& p : profiles) {
+    if (p.name != name || p.os.empty()) continue;
+    if (!os.empty() && p.os != os) return "";
+    os = p.os;
+  }
+  return os;
+}
+
+// Informative only when the client's profiles, matched or not, all name one OS (wininet on
+// Windows): one Chrome build fingerprints alike on every OS, so Chrome tells nothing.
+std::optional<OsGuess> os_from_client(std::span<const Vote> winner, std::span<const Profile> all,
+                                      const Identity& id) {
+  if (winner.empty() || !id.client) return std::nullopt;
+  const std::string os = only_os_of(all, winner.front().profile->name);
+  if (os.empty()) return std::nullopt;
+  std::string flavor;
+  for (const Vote& v : winner) {
+    if (v.profile->os == os && flavor.empty()) flavor = v.profile->os_flavor;
+  }
+  return OsGuess{os, flavor, kProfileOs * id.client->confidence};
+}
+
+// p0f's match of the SYN, else JA4T profiles, else the client's profiles; a model's OS stays
+// only when none of these tells.
+void find_os(const Observation& o, std::span<const ProfileMatch> matches,
+             std::span<const Vote> winner, std::span<const Profile> all, Identity& id) {
+  std::optional<OsGuess> os = os_from_p0f(o);
+  if (!os) os = os_from_ja4t(matches);
+  if (!os) os = os_from_client(winner, all, id);
+  if (os) id.os = std::move(os);
 }
 
 void from_model(const IdentityModel& model, const Observation& o, Identity& id) {
@@ -125,14 +182,15 @@ Identity Identifier::identify(const Observation& o) const {
   Identity id;
   const std::string claimed = parse_user_agent(o.user_agent).client;
   const std::vector<ProfileMatch> matches = index_.lookup(o);
-  if (!from_exact(matches, claimed, id)) {
-    from_similarity(similarity_.nearest(o, options_.neighbours), claimed, options_, id);
+  std::vector<Vote> winner;
+  if (!from_exact(matches, claimed, id, winner)) {
+    from_similarity(similarity_.nearest(o, options_.neighbours), claimed, options_, id, winner);
   }
   if (!id.client && model_ != nullptr) from_model(*model_, o, id);
   if (!id.client && has_client_side(o)) {
     id.client = ClientGuess{"unknown", "", "", 1.0 - id.quality};
   }
-  find_os(matches, o, id);
+  find_os(o, matches, winner, index_.profiles(), id);
   id.consistency = check_consistency(o, id.tls_library ? id.tls_library->name : "");
   return id;
 }

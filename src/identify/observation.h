@@ -14,6 +14,10 @@
 
 namespace fp::identify {
 
+// How p0f's OS label was found (p0f_match.h): a specific "s:" sig, a generic "g:" one, or only
+// with tolerated differences (fuzzy, whichever the sig). kNone: not said (set by hand).
+enum class P0fMatchKind : uint8_t { kNone, kExact, kGeneric, kFuzzy };
+
 struct Observation {
   // Exact-lookup keys, each kind's value in database form (JA4 hashed, JA3N as MD5 hex, Akamai
   // as its raw text), empty when unknown.
@@ -25,6 +29,8 @@ struct Observation {
   std::string h2_settings;         // HTTP/2: "1:65536;2:0;4:6291456" (Akamai's first part)
   std::string p0f_signature;       // TCP: p0f raw_sig of the SYN
   std::string p0f_os, p0f_flavor;  // TCP: p0f's match ("Linux", "3.11 and newer"); empty if ???
+  P0fMatchKind p0f_match = P0fMatchKind::kNone;  // how p0f matched; kNone when unknown
+  int p0f_distance = -1;                         // p0f's dist= hops; -1 when unknown
 
   // TLS code points, GREASE removed. Wire order unless the `*_sorted` flag says the source
   // (JA4_r) sorted them; JA4_r's extensions also lack SNI (0x0000) and ALPN (0x0010).

@@ -29,6 +29,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -77,6 +78,15 @@ struct P0fMatch {
 };
 
 [[nodiscard]] P0fMatch p0f_match_tcp(const P0fDatabase& db, const P0fTcpObservation& obs);
+
+// From a raw_sig string alone (p0f's log line, an analyze record's p0f_signature): p0f.fp sig
+// syntax with ittl written "observed+distance" ("57+7"; "57+?" past 35 hops). `syn_ack` picks
+// [tcp:response]. Lossy in one place: a window printed "mss*N" / "mtu*N" is taken as N times the
+// MSS / (MSS + 40), the first divisor p0f tries; when p0f found N on another divisor (MSS - 12,
+// 1460, ...) only sigs giving the window as a number or "%N" could judge it differently.
+// nullopt when the text is not a raw_sig.
+[[nodiscard]] std::optional<P0fTcpObservation> p0f_observe_raw_sig(std::string_view raw_sig,
+                                                                   bool syn_ack = false);
 
 // What http_find_match reads of a request: version and headers in order.
 struct P0fHttpObservation {

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "core/byte_reader.h"
+#include "core/inline_vector.h"
 #include "core/result.h"
 
 namespace fp::tcp {
@@ -73,7 +74,8 @@ struct TcpHeader {
   uint16_t window = 0;
   uint16_t urgent_pointer = 0;
   size_t header_length = 0;
-  std::vector<TcpOption> options;  // in wire order, NOP (1) and EOL (0) included
+  // In wire order, NOP (1) and EOL (0) included. At most 40: the option area is 40 bytes.
+  InlineVector<TcpOption, 40> options;
   bool options_malformed = false;  // an option ran past the header (p0f "bad")
   size_t bytes_after_eol = 0;      // option bytes after EOL
   bool nonzero_after_eol = false;  // any of them nonzero (p0f "opt+")

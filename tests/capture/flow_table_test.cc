@@ -7,6 +7,7 @@
 
 #include "capture/conversation.h"
 #include "capture/counters.h"
+#include "core/limits.h"
 
 namespace fp::capture {
 namespace {
@@ -27,6 +28,27 @@ Wire udp(const char* src, uint16_t sport, const char* dst, uint16_t dport) {
                   pb::udp_datagram(sport, dport, {1, 2, 3}));
 }
 
+// Memory stays flat however many connections a capture holds: closed flows are forgotten past
+// limits::kMaxClosedFlows, open ones are not touched.
+TEST(FlowTable, ClosedFlowsAreBounded) {
+  FlowTable table(limits::kMaxFlows, [](StreamRecord&&) {});
+  AnalyzerCounters counters;
+  int direction = -1;
+  const size_t connections = limits::kMaxClosedFlows + 100;
+  for (size_t i = 0; i < connections; ++i) {
+    const std::string client = "10." + std::to_string(1 + (i >> 16)) + "." +
+                               std::to_string((i >> 8) & 255) + "." + std::to_string(i & 255);
+    const Conversation c({client.c_str(), 40000, 7}, {"10.0.0.2", 443, 9});
+    table.close(table.flow_for(parse(c.syn()), direction, counters), counters);
+  }
+  const Conversation open({"10.9.9.9", 1, 1}, {"10.0.0.2", 443, 2});
+  Flow& still_open = table.flow_for(parse(open.syn()), direction, counters);
+  EXPECT_EQ(table.size(), limits::kMaxClosedFlows + 1);
+  EXPECT_FALSE(still_open.closed);
+  EXPECT_EQ(still_open.stream, connections);  // numbering goes on past forgotten flows
+  EXPECT_EQ(counters.flows_evicted, 0u);
+}
+
 TEST(FlowTable, BothDirectionsFindOneFlow) {
   const Conversation c({"10.0.0.1", 1111, 100}, {"10.0.0.2", 443, 900});
   FlowTable table(16, [](StreamRecord&&) {});
@@ -38,11 +60,11 @@ TEST(FlowTable, BothDirectionsFindOneFlow) {
   Flow& b = table.flow_for(parse(syn_ack), direction, counters);
   EXPECT_EQ(direction, 1);
   EXPECT_EQ(&a, &b);
-  EXPECT_EQ(a.record.stream, 0u);
-  EXPECT_EQ(a.record.src.to_string(), "10.0.0.1");
-  EXPECT_EQ(a.record.src_port, 1111);
-  EXPECT_EQ(a.record.dst.to_string(), "10.0.0.2");
-  EXPECT_EQ(a.record.dst_port, 443);
+  EXPECT_EQ(a.stream, 0u);
+  EXPECT_EQ(a.record->src.to_string(), "10.0.0.1");
+  EXPECT_EQ(a.record->src_port, 1111);
+  EXPECT_EQ(a.record->dst.to_string(), "10.0.0.2");
+  EXPECT_EQ(a.record->dst_port, 443);
   EXPECT_EQ(counters.tcp_streams, 1u);
 }
 
@@ -55,8 +77,8 @@ TEST(FlowTable, FirstSenderIsTheSourceEvenWhenItIsTheServer) {
   const Wire server_first = c.server_data(0, {1});
   Flow& f = table.flow_for(parse(server_first), direction, counters);
   EXPECT_EQ(direction, 0);
-  EXPECT_EQ(f.record.src.to_string(), "10.0.0.2");
-  EXPECT_EQ(f.record.src_port, 443);
+  EXPECT_EQ(f.record->src.to_string(), "10.0.0.2");
+  EXPECT_EQ(f.record->src_port, 443);
   const Wire client = c.client_data(0, {2});
   (void)table.flow_for(parse(client), direction, counters);
   EXPECT_EQ(direction, 1);
@@ -68,21 +90,21 @@ TEST(FlowTable, UdpIsNumberedApartFromTcp) {
   int direction = -1;
   const Conversation t0({"10.0.0.1", 1000, 1}, {"10.0.0.2", 443, 2});
   const Conversation t1({"10.0.0.1", 1001, 1}, {"10.0.0.2", 443, 2});
-  EXPECT_EQ(table.flow_for(parse(t0.syn()), direction, counters).record.stream, 0u);
+  EXPECT_EQ(table.flow_for(parse(t0.syn()), direction, counters).stream, 0u);
   Flow& u0 = table.flow_for(parse(udp("10.0.0.1", 5353, "10.0.0.9", 53)), direction, counters);
-  EXPECT_EQ(u0.record.stream, 0u);
-  EXPECT_EQ(u0.record.transport, "udp");
+  EXPECT_EQ(u0.stream, 0u);
+  EXPECT_FALSE(u0.key.tcp);
   Flow& u1 = table.flow_for(parse(udp("10.0.0.1", 5354, "10.0.0.9", 53)), direction, counters);
-  EXPECT_EQ(u1.record.stream, 1u);
+  EXPECT_EQ(u1.stream, 1u);
   // The reply of the first UDP flow is the same flow, direction 1.
   Flow& u0_reply =
       table.flow_for(parse(udp("10.0.0.9", 53, "10.0.0.1", 5353)), direction, counters);
   EXPECT_EQ(&u0_reply, &u0);
   EXPECT_EQ(direction, 1);
-  EXPECT_EQ(table.flow_for(parse(t1.syn()), direction, counters).record.stream, 1u);
+  EXPECT_EQ(table.flow_for(parse(t1.syn()), direction, counters).stream, 1u);
   // Same ports as a TCP flow, but UDP: a flow of its own.
   Flow& u2 = table.flow_for(parse(udp("10.0.0.1", 1000, "10.0.0.2", 443)), direction, counters);
-  EXPECT_EQ(u2.record.stream, 2u);
+  EXPECT_EQ(u2.stream, 2u);
   EXPECT_EQ(counters.tcp_streams, 2u);
   EXPECT_EQ(counters.udp_streams, 3u);
 }
@@ -252,7 +274,7 @@ TEST(StreamNumbering, AsTsharkNumbersReusedTuples) {
         s.from_client,
         {.seq = s.seq, .ack = s.ack, .flags = s.flags, .payload = s.data ? Wire{'x'} : Wire{}});
     int direction = -1;
-    EXPECT_EQ(table.flow_for(parse(w), direction, counters).record.stream, s.tshark_stream)
+    EXPECT_EQ(table.flow_for(parse(w), direction, counters).stream, s.tshark_stream)
         << "step " << i;
     ++i;
   }

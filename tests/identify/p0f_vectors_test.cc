@@ -113,5 +113,34 @@ TEST(P0fVectors, EveryVectorAgreesWithRealP0f) {
   EXPECT_EQ(http_agree, http);
 }
 
+// The same matching from the raw_sig text alone (what analyze records carry): for every SYN and
+// SYN+ACK the label, distance and flags equal those matched from the packet, and p0f's.
+TEST(P0fVectors, RawSignatureMatchesLikeThePacket) {
+  int syn = 0, syn_agree = 0, synack = 0, synack_agree = 0;
+  for (const auto& v : load()) {
+    if (v.kind == "http") continue;
+    const bool syn_ack = v.kind == "synack";
+    const auto bytes = hex_decode(v.hex);
+    ASSERT_TRUE(bytes) << v.where();
+    auto packet = tcp::parse_ip_packet(*bytes);
+    ASSERT_TRUE(packet) << v.where();
+    auto from_packet = p0f_observe_tcp(*packet, tcp::p0f_signature(*packet, v.syn_mss));
+    auto from_text = p0f_observe_raw_sig(v.raw_sig, syn_ack);
+    ASSERT_TRUE(from_packet && from_text) << v.where() << " " << v.raw_sig;
+    const P0fMatch a = p0f_match_tcp(database(), *from_packet);
+    const P0fMatch b = p0f_match_tcp(database(), *from_text);
+    const bool same = a.display() == b.display() && a.distance == b.distance &&
+                      a.generic == b.generic && a.fuzzy == b.fuzzy && b.display() == v.label &&
+                      std::to_string(b.distance) == v.dist;
+    EXPECT_TRUE(same) << v.where() << " " << v.raw_sig << ": " << b.display() << " vs "
+                      << a.display();
+    (syn_ack ? synack : syn) += 1;
+    (syn_ack ? synack_agree : syn_agree) += same;
+  }
+  std::cout << "p0f raw_sig matching: SYN " << syn_agree << "/" << syn << ", SYN+ACK "
+            << synack_agree << "/" << synack << " agree with the packet and p0f\n";
+  EXPECT_GE(syn, 90);
+}
+
 }  // namespace
 }  // namespace fp::identify

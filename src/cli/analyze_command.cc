@@ -1,11 +1,12 @@
-// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR] [--p0f-db FILE]]
-// FILE...`: one record per stream, with its `identity` when asked.
+// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR] [--p0f-db FILE]
+// [--models DIR]] FILE...`: one record per stream, with its `identity` when asked.
 #include <CLI/CLI.hpp>
 
 #include <boost/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,7 @@ struct AnalyzeOptions {
   bool identify = false;
   std::string db;
   std::string p0f_db;
+  std::string models;
 };
 
 void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
@@ -94,6 +96,7 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
 }
 
 int run_analyze(const AnalyzeOptions& options) {
+  std::unique_ptr<const identify::IdentityModel> model;  // outlives the identifier
   std::unique_ptr<identify::Identifier> identifier;
   std::optional<identify::P0fDatabase> p0f;
   if (options.identify) {
@@ -105,6 +108,10 @@ int run_analyze(const AnalyzeOptions& options) {
     }
     identifier = std::make_unique<identify::Identifier>(std::move(profiles));
     std::string warning;
+    model = load_model(options.models, warning);
+    if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
+    identifier->set_model(model.get());
+    warning.clear();
     p0f = load_p0f_database(options.p0f_db, warning);
     if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
   }
@@ -130,6 +137,8 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--db", options->db, "Profile folder for --identify (default: data/profiles)");
   cmd->add_option("--p0f-db", options->p0f_db,
                   "p0f.fp for --identify's OS (default: /etc/p0f/p0f.fp; none: OS null)");
+  cmd->add_option("--models", options->models,
+                  "Classifier folder for --identify (default: data/models; none: no model)");
   cmd->add_option("files", options->files, "Capture files (pcap or pcapng)")->required();
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }

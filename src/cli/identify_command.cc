@@ -1,5 +1,5 @@
 // `fingerprint identify [--ja4 ..] [--ja3 ..] [--ja4h ..] [--akamai ..] [--ja4t ..]
-// [--p0f-signature ..] [--user-agent ..] [--db DIR] [--p0f-db FILE]`: the identity
+// [--p0f-signature ..] [--user-agent ..] [--db DIR] [--p0f-db FILE] [--models DIR]`: the identity
 // (src/identify/identity.h) of one client from its fingerprint strings, or, with none given, of
 // each analyze JSON record read from stdin. An unknown client is also printed to stderr in database
 // syntax, ready to paste (STYLE.md 14).
@@ -8,6 +8,7 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <iostream>
+#include <memory>
 #include <string>
 
 #include "cli/commands.h"
@@ -20,7 +21,8 @@ namespace {
 using identify::FingerprintKind;
 
 struct IdentifyOptions {
-  std::string ja4, ja3, ja4h, akamai, ja4t, p0f_signature, user_agent, header_order, db, p0f_db;
+  std::string ja4, ja3, ja4h, akamai, ja4t, p0f_signature, user_agent, header_order, db, p0f_db,
+      models;
 };
 
 // --ja4 takes the hash or a JA4_r / JA4_ro string; --ja3 a JA3 string or a JA3N hash.
@@ -79,8 +81,12 @@ int run_identify(const IdentifyOptions& o) {
     std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
     return kExitUsage;
   }
-  const identify::Identifier identifier(std::move(profiles));
   std::string warning;
+  const std::unique_ptr<const identify::IdentityModel> model = load_model(o.models, warning);
+  if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
+  identify::Identifier identifier(std::move(profiles));
+  identifier.set_model(model.get());
+  warning.clear();
   const std::optional<identify::P0fDatabase> db = load_p0f_database(o.p0f_db, warning);
   if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
   const identify::P0fDatabase* p0f = db ? &*db : nullptr;
@@ -109,6 +115,8 @@ void add_identify_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--header-order", o->header_order, "Header names, lower-case, ',' between");
   cmd->add_option("--db", o->db, "Profile folder (default: data/profiles here or in ..)");
   cmd->add_option("--p0f-db", o->p0f_db, "p0f.fp for the OS (default: /etc/p0f/p0f.fp)");
+  cmd->add_option("--models", o->models,
+                  "Classifier folder (default: data/models here or in ..; none: no model)");
   cmd->callback([o, &exit_status] { exit_status = run_identify(*o); });
 }
 

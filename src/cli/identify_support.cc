@@ -10,6 +10,8 @@
 
 #include "core/hash.h"
 #include "core/utf8.h"
+#include "identify/classifier.h"
+#include "identify/classifier_model.h"
 #include "identify/p0f_os.h"
 
 namespace fp::cli {
@@ -82,7 +84,61 @@ std::string consistency_text(const identify::Consistency& c) {
          reasons + "]}";
 }
 
+bool read_file(const fs::path& path, std::string& text) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  text.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+// The classifier and its IdentityModel view, which refers to it: one object, never moved.
+class OwnedClassifierModel final : public identify::IdentityModel {
+ public:
+  explicit OwnedClassifierModel(identify::Classifier classifier)
+      : classifier_(std::move(classifier)), model_(classifier_) {}
+  OwnedClassifierModel(const OwnedClassifierModel&) = delete;
+  OwnedClassifierModel& operator=(const OwnedClassifierModel&) = delete;
+
+  [[nodiscard]] std::optional<identify::Identity> classify(
+      const identify::Observation& observation) const override {
+    return model_.classify(observation);
+  }
+
+ private:
+  identify::Classifier classifier_;
+  identify::ClassifierModel model_;
+};
+
 }  // namespace
+
+std::unique_ptr<const identify::IdentityModel> load_model(const std::string& option,
+                                                          std::string& warning) {
+  fs::path dir = option;
+  if (dir.empty()) {
+    dir = "data/models";
+    for (const char* candidate : {"data/models", "../data/models"}) {
+      if (fs::is_directory(candidate)) {
+        dir = candidate;
+        break;
+      }
+    }
+  }
+  identify::ModelFiles files;
+  if (!read_file(dir / "client.json", files.client_model) ||
+      !read_file(dir / "tls_library.json", files.tls_model) ||
+      !read_file(dir / "metadata.json", files.metadata)) {
+    if (!option.empty()) warning = "no model in " + dir.string() + "; identifying without one";
+    return nullptr;
+  }
+  std::string error;
+  std::optional<identify::Classifier> classifier = identify::Classifier::load(files, error);
+  if (!classifier) {
+    warning =
+        "cannot load the model in " + dir.string() + ": " + error + "; identifying without one";
+    return nullptr;
+  }
+  return std::make_unique<OwnedClassifierModel>(std::move(*classifier));
+}
 
 fs::path database_dir(const std::string& option) {
   if (!option.empty()) return option;

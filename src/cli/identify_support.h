@@ -4,6 +4,7 @@
 
 #include <boost/json/fwd.hpp>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,14 @@ namespace fp::cli {
 // give their good profiles; `error` names what could not be read (empty when all was).
 [[nodiscard]] std::vector<identify::Profile> load_profiles(const std::filesystem::path& dir,
                                                            std::string& error);
+
+// The classifier (docs/model-card.md) as the identifier's model stage: --models DIR, else
+// data/models here or in .. (the rule of database_dir). nullptr when the folder or one of its
+// files (client.json, tls_library.json, metadata.json) is missing: identification then runs
+// without a model. `warning` is set when a folder named by the option lacks the files, or when
+// the files are there but do not load (e.g. a model of another feature schema).
+[[nodiscard]] std::unique_ptr<const identify::IdentityModel> load_model(const std::string& option,
+                                                                        std::string& warning);
 
 // The p0f database (docs/p0f.md): --p0f-db, else Debian's /etc/p0f/p0f.fp. nullopt when the file
 // is absent or unreadable: the OS from p0f is then simply null. `warning` is set only when a file

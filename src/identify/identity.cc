@@ -1,5 +1,6 @@
 #include "identify/identity.h"
 
+#include <algorithm>
 #include <array>
 
 #include "identify/identity_votes.h"
@@ -77,8 +78,23 @@ bool from_exact(std::span<const ProfileMatch> matches, std::string_view claimed,
   return id.client.has_value();
 }
 
+// A program linked with a system TLS library sends that library's default ClientHello, the same
+// as every other program linked with it (curl and Python's urllib on OpenSSL, wget and gnutls-cli
+// on GnuTLS; apps on Apple's stack or Schannel). On the TLS layer alone, a hello merely *close* to
+// such a program's tells the library, not the program.
+bool shared_system_library(std::string_view tls_library) {
+  static constexpr std::array<std::string_view, 4> kShared = {"openssl", "gnutls", "apple",
+                                                              "schannel"};
+  return std::find(kShared.begin(), kShared.end(), tls_library) != kShared.end();
+}
+
+bool http_visible(const Observation& o) {
+  return !o.header_order.empty() || !o.user_agent.empty() || !o.h2_settings.empty() ||
+         !o.of(FingerprintKind::kJa4h).empty() || !o.of(FingerprintKind::kAkamai).empty();
+}
+
 // Named client when the nearest profile is close enough, else at most its TLS library.
-void from_similarity(std::span<const Neighbour> nearest, std::string_view claimed,
+void from_similarity(std::span<const Neighbour> nearest, std::string_view claimed, bool tls_only,
                      const IdentifyOptions& options, Identity& id, std::vector<Vote>& winner) {
   if (nearest.empty()) return;
   const double best = nearest.front().similarity.quality;
@@ -95,6 +111,7 @@ void from_similarity(std::span<const Neighbour> nearest, std::string_view claime
   if (!id.tls_library) fill_library(votes, best, id);
   id.matched_by = MatchedBy::kSimilarity;
   if (best < options.client_quality) return;
+  if (tls_only && id.tls_library && shared_system_library(id.tls_library->name)) return;
   const std::vector<NamedGuess> names = detail::tally(votes, &Profile::name, claimed);
   if (!names.empty()) {
     fill_client(votes, names, best, id);
@@ -158,12 +175,29 @@ void find_os(const Observation& o, std::span<const ProfileMatch> matches,
   if (os) id.os = std::move(os);
 }
 
-void from_model(const IdentityModel& model, const Observation& o, Identity& id) {
+// The kind every profile of `name` gives ("browser"), or "" when they give none or several.
+std::string only_kind_of(std::span<const Profile> profiles, const std::string& name) {
+  std::string kind;
+  for (const Profile& p : profiles) {
+    if (p.name != name || p.kind.empty()) continue;
+    if (!kind.empty() && p.kind != kind) return "";
+    kind = p.kind;
+  }
+  return kind;
+}
+
+// The model's TLS library stands on its own: a program the database does not know is still
+// reported with its TLS library. The client, and `matched_by: model`, only when the model named
+// one; its kind, which the model does not predict, from the profiles of that name.
+void from_model(const IdentityModel& model, const Observation& o, std::span<const Profile> all,
+                Identity& id) {
   std::optional<Identity> guess = model.classify(o);
-  if (!guess || !guess->client) return;
-  id.client = std::move(guess->client);
-  id.alternatives = std::move(guess->alternatives);
+  if (!guess) return;
   if (!id.tls_library) id.tls_library = std::move(guess->tls_library);
+  if (!guess->client || guess->client->name.empty() || guess->client->name == "unknown") return;
+  id.client = std::move(guess->client);
+  if (id.client->kind.empty()) id.client->kind = only_kind_of(all, id.client->name);
+  id.alternatives = std::move(guess->alternatives);
   if (!id.os) id.os = std::move(guess->os);
   id.matched_by = MatchedBy::kModel;
 }
@@ -184,9 +218,10 @@ Identity Identifier::identify(const Observation& o) const {
   const std::vector<ProfileMatch> matches = index_.lookup(o);
   std::vector<Vote> winner;
   if (!from_exact(matches, claimed, id, winner)) {
-    from_similarity(similarity_.nearest(o, options_.neighbours), claimed, options_, id, winner);
+    from_similarity(similarity_.nearest(o, options_.neighbours), claimed, !http_visible(o),
+                    options_, id, winner);
   }
-  if (!id.client && model_ != nullptr) from_model(*model_, o, id);
+  if (!id.client && model_ != nullptr) from_model(*model_, o, index_.profiles(), id);
   if (!id.client && has_client_side(o)) {
     id.client = ClientGuess{"unknown", "", "", 1.0 - id.quality};
   }

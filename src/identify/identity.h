@@ -51,7 +51,9 @@ struct Identity {
 };
 
 // The classifier's hook: given what the exact and similarity stages could not settle, return
-// client (and, if it can, tls_library, os, alternatives), or nullopt to leave `unknown`.
+// client (and, if it can, tls_library, os, alternatives), or nullopt to leave `unknown`. A
+// tls_library without a client is kept (the client stays `unknown`, `matched_by` is not
+// `model`): an unknown program is reported with its TLS library only.
 class IdentityModel {
  public:
   virtual ~IdentityModel() = default;

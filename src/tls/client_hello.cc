@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <bitset>
+#include <cstddef>
 #include <memory>
 
 #include "tls/extension_decode.h"
@@ -43,12 +44,19 @@ constexpr std::array<DecoderEntry, 9> kDecoders{{
      }},
 }};
 
-void decode_extension(const Extension& e, ClientHello& hello) noexcept {
+void decode_extension(uint16_t type, Bytes data, ClientHello& hello) noexcept {
   for (const DecoderEntry& entry : kDecoders) {
-    if (entry.type != e.type) continue;
-    if (!entry.decode(Bytes(e.data), hello)) hello.quirks |= quirk::kBadExtensionBody;
+    if (entry.type != type) continue;
+    if (!entry.decode(data, hello)) hello.quirks |= quirk::kBadExtensionBody;
     return;
   }
+}
+
+// How many whole extensions `block` holds, to size the list once.
+size_t count_extensions(Bytes block) noexcept {
+  size_t n = 0;
+  for (ByteReader r(block); r.u16() && r.length_prefixed<2>();) ++n;
+  return n;
 }
 
 // The extension types met so far in one hello, to flag repeats (RFC 8446 4.2). A real hello has
@@ -93,8 +101,11 @@ void read_extensions(ByteReader& r, ClientHello& hello) {
   if (block.size() < *block_len) hello.quirks |= quirk::kTruncatedExtensions;
   (void)r.skip(block.size());
   if (!r.empty()) hello.quirks |= quirk::kTrailingBytes;
-  ByteReader er(block);
-  hello.extensions.reserve(24);
+  // One copy of the whole block; each extension records where its body lies in it.
+  hello.extension_data.assign(block.begin(), block.end());
+  const Bytes owned(hello.extension_data);
+  hello.extensions.reserve(count_extensions(owned));
+  ByteReader er(owned);
   SeenTypes seen;
   while (!er.empty()) {
     auto type = er.u16();
@@ -103,12 +114,13 @@ void read_extensions(ByteReader& r, ClientHello& hello) {
       hello.quirks |= quirk::kTruncatedExtensions;
       return;
     }
-    hello.extensions.push_back({*type, std::vector<uint8_t>(data->begin(), data->end())});
+    hello.extensions.push_back({*type, static_cast<uint32_t>(data->data() - owned.data()),
+                                static_cast<uint32_t>(data->size())});
     if (seen.insert(*type)) {
       hello.quirks |= quirk::kDuplicateExtension;  // decode the first one only
       continue;
     }
-    decode_extension(hello.extensions.back(), hello);
+    decode_extension(*type, *data, hello);
   }
 }
 
@@ -146,6 +158,15 @@ bool ClientHello::has_extension(uint16_t type) const noexcept {
                      [type](const Extension& e) { return e.type == type; });
 }
 
+Bytes ClientHello::data_of(const Extension& e) const noexcept {
+  return extension_body(extension_data, e);
+}
+
+Bytes extension_body(Bytes data, const Extension& e) noexcept {
+  if (e.offset > data.size() || e.length > data.size() - e.offset) return {};
+  return data.subspan(e.offset, e.length);
+}
+
 Result<ClientHello, TlsError> parse_client_hello(Bytes body) noexcept {
   ByteReader r(body);
   ClientHello hello;
@@ -159,7 +180,7 @@ Result<ClientHello, TlsError> parse_client_hello(Bytes body) noexcept {
   }
   if (ciphers->size() % 2 != 0) return Unexpected{TlsError::kBadLength};
   hello.legacy_version = *version;
-  hello.random.assign(random->begin(), random->end());
+  std::copy(random->begin(), random->end(), hello.random.begin());
   hello.session_id.assign(session_id->begin(), session_id->end());
   hello.cipher_suites.reserve(ciphers->size() / 2);
   for (ByteReader cr(*ciphers); !cr.empty();) hello.cipher_suites.push_back(*cr.u16());
@@ -197,7 +218,9 @@ Result<ClientHello, TlsError> parse_sslv2_client_hello(Bytes body) noexcept {
     if (kind == 0) hello.cipher_suites.push_back(suite);
   }
   hello.session_id.assign(session_id->begin(), session_id->end());
-  hello.random.assign(challenge->begin(), challenge->end());
+  // RFC 5246 E.2: the challenge, right-justified in the 32-byte random with leading zeros.
+  const Bytes tail = challenge->last(std::min(challenge->size(), hello.random.size()));
+  std::copy(tail.begin(), tail.end(), hello.random.end() - static_cast<ptrdiff_t>(tail.size()));
   hello.compression_methods.push_back(0);
   return hello;
 }

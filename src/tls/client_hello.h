@@ -3,6 +3,7 @@
 // order, unknown ones and GREASE included, plus decoded views of the extensions fingerprints
 // read. The lists keep GREASE; the fingerprint rules remove it.
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,9 +35,14 @@ inline constexpr uint16_t kEncryptedClientHello = 0xfe0d;
 inline constexpr uint16_t kRenegotiationInfo = 0xff01;
 }  // namespace ext
 
+// One extension: its type, and where its body lies in the owning hello's `extension_data`
+// (read it with data_of()). The bodies share one buffer per hello rather than owning one vector
+// each: a browser's hello has ~18 extensions, and an allocation each was a quarter of the parse
+// (docs/performance.md). `{type, {}}` is an extension with an empty body.
 struct Extension {
   uint16_t type = 0;
-  std::vector<uint8_t> data;
+  uint32_t offset = 0;  // into extension_data
+  uint32_t length = 0;
 };
 
 // Anomalies met while parsing a hello that still parsed (STYLE.md 10: anomalies are data). The
@@ -52,11 +58,14 @@ inline constexpr uint16_t kTrailingBytes = 1 << 3;        // bytes after the ext
 struct ClientHello {
   uint16_t record_version = 0;  // 0 when parsed from a bare handshake message
   uint16_t legacy_version = 0;  // client_version in the hello body
-  std::vector<uint8_t> random;
+  // An SSLv2-compatible hello's challenge (16 to 32 bytes) is right-justified, zeros before it,
+  // as a TLS server reads it (RFC 5246 E.2).
+  std::array<uint8_t, 32> random{};
   std::vector<uint8_t> session_id;
   std::vector<uint16_t> cipher_suites;  // wire order, GREASE kept
   std::vector<uint8_t> compression_methods;
-  std::vector<Extension> extensions;  // wire order, GREASE and unknown types kept
+  std::vector<Extension> extensions;    // wire order, GREASE and unknown types kept
+  std::vector<uint8_t> extension_data;  // the extension block as received; bodies point into it
 
   // Decoded from the extensions above (empty when the extension is absent):
   std::optional<std::string> server_name;  // first host_name of server_name
@@ -75,7 +84,13 @@ struct ClientHello {
   [[nodiscard]] bool has_quirk(uint16_t bit) const noexcept { return (quirks & bit) != 0; }
 
   [[nodiscard]] bool has_extension(uint16_t type) const noexcept;
+
+  // The body of `e`, one of this hello's extensions (empty when it lies outside extension_data).
+  [[nodiscard]] Bytes data_of(const Extension& e) const noexcept;
 };
+
+// The body of `e` within `data` (a hello's extension_data); empty when it does not fit.
+[[nodiscard]] Bytes extension_body(Bytes data, const Extension& e) noexcept;
 
 // `body` is a ClientHello handshake message without its 4-byte header.
 [[nodiscard]] Result<ClientHello, TlsError> parse_client_hello(Bytes body) noexcept;

@@ -181,6 +181,14 @@ Ja4 ja4(const ClientHello& hello, TlsTransport transport) {
   return out;
 }
 
+std::string ja4_canonical(const ClientHello& hello, TlsTransport transport) {
+  const Lists l = collect(hello, false);
+  const Sorted s = sorted_lists(l);
+  const std::string a = part_a(hello, l, transport);
+  const Raw sorted = write_raw(a, s.ciphers.values(), s.extensions.values(), l.sigalgs.values());
+  return hashed(a, sorted, s.extensions.values());
+}
+
 Fingerprint ja4_stable(const ClientHello& hello, TlsTransport transport) {
   const Lists l = collect(hello, true);
   const Sorted s = sorted_lists(l);

@@ -23,7 +23,13 @@ struct Ja4s {
   std::string ja4s, ja4s_r;
 };
 
+// All four forms. A caller that needs only the canonical JA4 should call ja4_canonical().
 [[nodiscard]] Ja4 ja4(const ClientHello& hello, TlsTransport transport = TlsTransport::kTcp);
+
+// The canonical JA4 alone (`ja4(hello).ja4`), without the _r, _o and _ro forms: one raw string
+// and two SHA-256 instead of two raw strings and four SHA-256.
+[[nodiscard]] std::string ja4_canonical(const ClientHello& hello,
+                                        TlsTransport transport = TlsTransport::kTcp);
 
 // JA4 computed as if the resumption, PSK, early-data and padding extensions (0x0023, 0x0029,
 // 0x002a, 0x0015) were absent, so a fresh and a resumed hello of one client agree. `raw` is in

@@ -32,12 +32,15 @@ void decode_chosen_alpn(Bytes data, ServerHello& hello) {
 bool read_extensions(ByteReader& r, ServerHello& hello) {
   auto block = r.length_prefixed<2>();
   if (!block) return false;
-  ByteReader er(*block);
+  hello.extension_data.assign(block->begin(), block->end());
+  const Bytes owned(hello.extension_data);
+  ByteReader er(owned);
   while (!er.empty()) {
     auto type = er.u16();
     auto data = er.length_prefixed<2>();
     if (!type || !data) return false;
-    hello.extensions.push_back({*type, std::vector<uint8_t>(data->begin(), data->end())});
+    hello.extensions.push_back({*type, static_cast<uint32_t>(data->data() - owned.data()),
+                                static_cast<uint32_t>(data->size())});
     if (*type == ext::kSupportedVersions) decode_selected_version(*data, hello);
     if (*type == ext::kAlpn) decode_chosen_alpn(*data, hello);
   }
@@ -63,7 +66,7 @@ Result<ServerHello, TlsError> parse_server_hello(Bytes body) noexcept {
   }
   ServerHello hello;
   hello.legacy_version = *version;
-  hello.random.assign(random->begin(), random->end());
+  std::copy(random->begin(), random->end(), hello.random.begin());
   hello.session_id.assign(session_id->begin(), session_id->end());
   hello.cipher_suite = *cipher;
   hello.compression_method = *compression;

@@ -79,6 +79,46 @@ TEST(ClientHello, DecodesTypedExtensions) {
   EXPECT_TRUE(h->has_extension(ext::kPadding));
 }
 
+// Every extension is kept in wire order with its body, unknown, GREASE, ECH and ALPS included;
+// the bodies share one buffer (extension_data) and data_of() finds each.
+TEST(ClientHello, ExtensionsKeepWireOrderAndBodies) {
+  ClientHelloBuilder b;
+  b.grease(0x2a2a)
+      .ciphers({0x1301})
+      .extension(0xfe0d, Wire(200, 7))  // encrypted_client_hello
+      .sni("a.example")
+      .extension(0x44cd, {0, 3, 2, 'h', '2'})  // ALPS (new code point)
+      .extension(0x1234, {})                   // unknown, empty
+      .extension(0x4469, {0, 3, 2, 'h', '2'})  // ALPS (old code point)
+      .extension(0xbeef, {9, 8, 7});           // unknown
+  auto h = parse_client_hello(b.body());
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->quirks, 0);
+  std::vector<uint16_t> types;
+  for (const Extension& e : h->extensions) types.push_back(e.type);
+  EXPECT_EQ(types, (std::vector<uint16_t>{0x2a2a, 0xfe0d, ext::kServerName, 0x44cd, 0x1234, 0x4469,
+                                          0xbeef, 0x3a3a}));
+  const auto body = [&](size_t i) {
+    const Bytes d = h->data_of(h->extensions[i]);
+    return Wire(d.begin(), d.end());
+  };
+  EXPECT_EQ(body(1), Wire(200, 7));
+  EXPECT_EQ(body(3), (Wire{0, 3, 2, 'h', '2'}));
+  EXPECT_TRUE(body(4).empty());
+  EXPECT_EQ(body(6), (Wire{9, 8, 7}));
+  EXPECT_EQ(h->server_name, "a.example");
+  // The bodies tile the block: each follows its 4-byte header right after the one before.
+  size_t at = 0;
+  for (const Extension& e : h->extensions) {
+    EXPECT_EQ(e.offset, at + 4);
+    at = e.offset + e.length;
+  }
+  EXPECT_EQ(at, h->extension_data.size());
+  // An extension that does not belong to this hello reads as empty, never out of bounds.
+  EXPECT_TRUE(h->data_of({0x0001, 60000, 10}).empty());
+  EXPECT_TRUE(h->data_of({0x0001, 4, 0xffffffffu}).empty());
+}
+
 TEST(ClientHello, NoExtensionBlock) {
   auto h = parse_client_hello(
       ClientHelloBuilder().version(0x0300).ciphers({4, 5}).no_extension_block().body());
@@ -142,6 +182,10 @@ TEST(ServerHello, HelloRetryRequestAndSelectedVersion) {
   EXPECT_FALSE(sh->selected_version.has_value());
   EXPECT_EQ(sh->alpn, "h2");
   EXPECT_TRUE(sh->has_extension(ext::kAlpn));
+  ASSERT_EQ(hrr->extensions.size(), 2u);
+  EXPECT_EQ(hrr->extensions[1].type, 0x0033);
+  const Bytes key_share = hrr->data_of(hrr->extensions[1]);
+  EXPECT_EQ(Wire(key_share.begin(), key_share.end()), (Wire{0x11, 0xec}));
   const Wire body = test::ServerHelloBuilder().body();
   EXPECT_EQ(parse_server_hello(Bytes(body).first(37)).error(), TlsError::kTruncated);
   Wire bad = body;

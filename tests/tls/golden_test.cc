@@ -96,7 +96,8 @@ bool known_alpn_divergence(const std::string& expected, const std::string& actua
 }
 
 bool is_client_ja4(const std::string& field) {
-  return field == "ja4" || (field.rfind("JA4", 0) == 0 && field.rfind("JA4S", 0) != 0);
+  return field == "ja4" || field == "ja4_canonical" ||
+         (field.rfind("JA4", 0) == 0 && field.rfind("JA4S", 0) != 0);
 }
 
 // Counts agreements per field and collects what disagreed.
@@ -178,6 +179,7 @@ TEST(TlsGolden, FoxioRust) {
       }
       if (auto e = rec.get("ja4")) {
         t.check("ja4", where, *e, s->clients.empty() ? "" : ja4(s->clients[0]).ja4);
+        t.check("ja4_canonical", where, *e, s->clients.empty() ? "" : ja4_canonical(s->clients[0]));
       }
       if (auto e = rec.get("tls_server_name")) {
         t.check("tls_server_name", where, *e,
@@ -210,6 +212,10 @@ TEST(TlsGolden, FoxioPython) {
         if (!rec.get("JA4" + sfx)) break;
         const Ja4 j = n <= s->clients.size() ? ja4(s->clients[n - 1]) : Ja4{};
         t.check("JA4", where + sfx, *rec.get("JA4" + sfx), j.ja4);
+        if (n <= s->clients.size()) {
+          t.check("ja4_canonical", where + sfx, *rec.get("JA4" + sfx),
+                  ja4_canonical(s->clients[n - 1]));
+        }
         t.check("JA4_r", where + sfx, rec.get("JA4_r" + sfx).value_or(""), j.ja4_r);
         t.check("JA4_o", where + sfx, rec.get("JA4_o" + sfx).value_or(""), j.ja4_o);
         t.check("JA4_ro", where + sfx, rec.get("JA4_ro" + sfx).value_or(""), j.ja4_ro);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
+
 #include "core/limits.h"
 #include "support/client_hello_builder.h"
 #include "tls/client_hello.h"
@@ -153,6 +155,10 @@ TEST(ScanHandshake, Sslv2CompatibleClientHello) {
   ASSERT_TRUE(h.ok());
   EXPECT_TRUE(h->sslv2_compatible);
   EXPECT_EQ(h->cipher_suites, (std::vector<uint16_t>{0x0005, 0x002f}));
+  // The 16-byte challenge, right-justified in the random (RFC 5246 E.2).
+  std::array<uint8_t, 32> random{};
+  for (size_t i = 0; i < 16; ++i) random[16 + i] = static_cast<uint8_t>(0x11 * i);
+  EXPECT_EQ(h->random, random);
   EXPECT_EQ(ja4(*h).ja4.substr(0, 10), "t10i020000");
   EXPECT_EQ(scan_handshake(Bytes(hello).first(20)).status, ScanStatus::kNeedMore);
 }

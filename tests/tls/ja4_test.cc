@@ -59,6 +59,9 @@ TEST(Ja4, SpecWorkedExample) {
             "0035_001b,0000,0033,0010,4469,0017,002d,000d,0005,0023,0012,002b,ff01,000b,000a,"
             "0015_0403,0804,0401,0503,0805,0501,0806,0601");
   EXPECT_EQ(j.ja4_o, "t13d1516h2_acb858a92679_18f69afefd3d");
+  EXPECT_EQ(ja4_canonical(parse(spec_hello())), j.ja4);
+  EXPECT_EQ(ja4_canonical(parse(spec_hello()), TlsTransport::kQuic),
+            ja4(parse(spec_hello()), TlsTransport::kQuic).ja4);
 }
 
 // TRAPS.md: GREASE in every list, signature algorithms included (Chrome 152).

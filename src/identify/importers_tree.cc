@@ -211,7 +211,7 @@ class FlowReader {
       skip_blanks();
       if (!at(':')) return (void)fail();
       ++i_;
-      n.members.emplace_back(std::move(key), value());
+      n.members.push_back({std::move(key), value()});
     });
     return n;
   }
@@ -291,8 +291,8 @@ class BlockReader {
       }
       std::string key = scalar(std::string_view(c).substr(0, colon), lines_[pos_].number).scalar;
       const std::string rest(trim(std::string_view(c).substr(colon + 1)));
-      n.members.emplace_back(std::move(key), rest.empty() ? nested_or_empty(indent, true)
-                                                          : inline_value(rest, indent));
+      n.members.push_back({std::move(key), rest.empty() ? nested_or_empty(indent, true)
+                                                        : inline_value(rest, indent)});
     }
     return n;
   }

@@ -14,15 +14,24 @@
 
 namespace fp::identify {
 
+struct TreeMember;
+
 struct TreeNode {
   enum class Kind { kScalar, kList, kMap } kind = Kind::kScalar;
   std::string scalar;  // unquoted text; "" for a key with no value
   std::vector<TreeNode> items;
-  std::vector<std::pair<std::string, TreeNode>> members;  // in source order
-  size_t line = 0;                                        // 1-based line where the node starts
+  // In source order. A struct defined below, not std::pair: a vector of pairs holding the
+  // still-incomplete TreeNode does not compile with clang and libstdc++ 12.
+  std::vector<TreeMember> members;
+  size_t line = 0;  // 1-based line where the node starts
 
   [[nodiscard]] const TreeNode* get(std::string_view key) const;    // member, or nullptr
   [[nodiscard]] std::string_view text(std::string_view key) const;  // member scalar, or ""
+};
+
+struct TreeMember {
+  std::string first;  // the key
+  TreeNode second;    // its value
 };
 
 struct TreeError {

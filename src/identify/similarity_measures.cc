@@ -104,12 +104,13 @@ double settings_similarity(std::string_view a, std::string_view b) {
   std::vector<std::pair<uint32_t, uint64_t>> sa, sb;
   if (!parse_settings(a, sa) || !parse_settings(b, sb)) return 0.0;
   size_t equal = 0, shared_ids = 0;
-  for (const auto& [id, value] : sa) {
+  for (const auto& setting : sa) {
+    const uint32_t id = setting.first;  // clang 14 cannot capture a structured binding
     const auto it =
         std::find_if(sb.begin(), sb.end(), [id](const auto& s) { return s.first == id; });
     if (it == sb.end()) continue;
     ++shared_ids;
-    equal += it->second == value;
+    equal += it->second == setting.second;
   }
   const size_t all = sa.size() + sb.size() - shared_ids;
   return all == 0 ? 1.0 : static_cast<double>(equal) / static_cast<double>(all);

@@ -1,5 +1,6 @@
 // Any bytes as a pasted ClientHello (records, handshake message or SSLv2 hello), then every
-// client fingerprint of what parsed.
+// client fingerprint of what parsed. The canonical-only JA4 must equal the one computed with the
+// raw forms, whatever the hello: two code paths, one definition.
 #include <cstddef>
 #include <cstdint>
 
@@ -14,7 +15,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!parsed) continue;
     (void)fp::tls::ja3(*parsed);
     (void)fp::tls::ja3n(*parsed);
-    (void)fp::tls::ja4(*parsed);
+    if (fp::tls::ja4(*parsed).ja4 != fp::tls::ja4_canonical(*parsed)) __builtin_trap();
     (void)fp::tls::ja4_stable(*parsed);
     (void)fp::tls::peetprint(*parsed);
   }

@@ -14,6 +14,7 @@
 
 #include "identify/classifier.h"
 #include "identify/classifier_model.h"
+#include "identify/committed_profiles.h"
 #include "identify/identity.h"
 
 namespace {
@@ -24,15 +25,7 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 std::vector<fp::identify::Profile> committed_profiles() {
-  std::vector<fp::identify::Profile> all;
-  const std::filesystem::path dir = std::filesystem::path(FP_ROOT_DIR) / "data" / "profiles";
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    if (entry.path().extension() != ".fpdb") continue;
-    std::ifstream in(entry.path());
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    for (auto& p : fp::identify::parse_profile_db(text).profiles) all.push_back(std::move(p));
-  }
-  return all;
+  return fp::identify::test::committed_profiles(FP_ROOT_DIR);
 }
 
 const fp::identify::Identifier& identifier() {

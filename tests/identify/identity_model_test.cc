@@ -10,6 +10,7 @@
 
 #include "identify/classifier.h"
 #include "identify/classifier_model.h"
+#include "identify/committed_profiles.h"
 #include "identify/identity.h"
 
 namespace fp::identify {
@@ -22,16 +23,7 @@ std::string read_text(const fs::path& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-std::vector<Profile> committed_profiles() {
-  std::vector<Profile> all;
-  for (const auto& entry : fs::directory_iterator(fs::path(FP_SOURCE_DIR) / "data/profiles")) {
-    if (entry.path().extension() != ".fpdb") continue;
-    for (Profile& p : parse_profile_db(read_text(entry.path())).profiles) {
-      all.push_back(std::move(p));
-    }
-  }
-  return all;
-}
+std::vector<Profile> committed_profiles() { return test::committed_profiles(FP_SOURCE_DIR); }
 
 // Never freed: a Booster freed after main() returns (static destruction) crashes inside
 // libxgboost, whose own statics are gone by then.

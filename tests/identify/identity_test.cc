@@ -6,22 +6,13 @@
 #include <fstream>
 #include <iterator>
 
+#include "identify/committed_profiles.h"
 #include "identify/identity.h"
 
 namespace fp::identify {
 namespace {
 
-std::vector<Profile> committed_profiles() {
-  std::vector<Profile> all;
-  for (const auto& entry :
-       std::filesystem::directory_iterator(std::string(FP_SOURCE_DIR) + "/data/profiles")) {
-    if (entry.path().extension() != ".fpdb") continue;
-    std::ifstream in(entry.path());
-    const std::string text{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-    for (Profile& p : parse_profile_db(text).profiles) all.push_back(std::move(p));
-  }
-  return all;
-}
+std::vector<Profile> committed_profiles() { return test::committed_profiles(FP_SOURCE_DIR); }
 
 const Identifier& identifier() {
   static const Identifier id(committed_profiles());

@@ -9,11 +9,14 @@ packages=(
   # libraries
   libssl-dev libpcap-dev libnghttp2-dev libcli11-dev libfmt-dev libspdlog-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libsqlite3-dev prometheus-cpp-dev libtomlplusplus-dev
   # find_package(xgboost) needs the command-line package too: its CMake export names it
   libxgboost-dev xgboost
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 tshark tcpdump
   curl wget openssl gnutls-bin python3-requests hyperfine p0f
+  # the service's end-to-end tests and benchmarks: real browsers, nginx as the yardstick, wrk
+  chromium firefox-esr nginx-light wrk sqlite3
 )
 
 missing=()

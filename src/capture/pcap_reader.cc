@@ -27,6 +27,29 @@ std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::strin
   return std::unique_ptr<PcapReader>(new PcapReader(std::move(handle)));
 }
 
+std::unique_ptr<PcapReader> PcapReader::open_memory(std::string_view bytes, std::string& error) {
+  if (bytes.empty()) {
+    error = "empty file";
+    return nullptr;
+  }
+  // fmemopen reads the caller's bytes in place; libpcap closes the FILE with the handle.
+  FILE* file = fmemopen(const_cast<char*>(bytes.data()), bytes.size(), "rb");
+  if (file == nullptr) {
+    error = "cannot open the bytes as a file";
+    return nullptr;
+  }
+  char errbuf[PCAP_ERRBUF_SIZE] = {};
+  pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  if (pcap == nullptr) {
+    std::fclose(file);
+    error = errbuf;
+    return nullptr;
+  }
+  auto handle = std::make_unique<Handle>();
+  handle->pcap = pcap;
+  return std::unique_ptr<PcapReader>(new PcapReader(std::move(handle)));
+}
+
 PcapReader::PcapReader(std::unique_ptr<Handle> handle) : handle_(std::move(handle)) {
   link_type_ = pcap_datalink(handle_->pcap);
 }

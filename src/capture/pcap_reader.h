@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/byte_reader.h"
 
@@ -22,6 +23,8 @@ class PcapReader {
  public:
   // nullopt and `error` set when the file cannot be opened as pcap or pcapng.
   static std::unique_ptr<PcapReader> open(const std::string& path, std::string& error);
+  // The same for a file held in memory (an upload); `bytes` must outlive the reader.
+  static std::unique_ptr<PcapReader> open_memory(std::string_view bytes, std::string& error);
   ~PcapReader();
   PcapReader(const PcapReader&) = delete;
   PcapReader& operator=(const PcapReader&) = delete;

@@ -2,6 +2,7 @@
 
 #include <strings.h>
 
+#include "http/akamai.h"
 #include "http/ja4h.h"
 #include "tcp/ja4t.h"
 #include "tcp/p0f.h"
@@ -62,6 +63,15 @@ void add_syn(const tcp::Packet& syn, StreamRecord& record) {
   tcp::P0fSignature sig = tcp::p0f_signature(syn);
   record.p0f_signature = std::move(sig.raw);
   record.ttl_distance = sig.distance;
+}
+
+void add_http2_preface(const http::Http2Preface& preface, StreamRecord& record) {
+  record.akamai = http::akamai_fingerprint(preface);
+  for (const http::Http2FrameInfo& f : preface.frames) {
+    record.http2_frames.push_back(
+        {std::string(http::frame_type_name(f.type)), f.flags, f.stream_id, f.length});
+  }
+  if (preface.request) record.http.push_back(http_record(*preface.request));
 }
 
 }  // namespace fp::capture

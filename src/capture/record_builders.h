@@ -15,5 +15,7 @@ namespace fp::capture {
 [[nodiscard]] HttpRecord http_record(const http::HttpRequest& request);
 // The SYN's JA4T, p0f signature and TTL distance into `record`.
 void add_syn(const tcp::Packet& syn, StreamRecord& record);
+// The HTTP/2 preface's Akamai fingerprint, frame list and first request into `record`.
+void add_http2_preface(const http::Http2Preface& preface, StreamRecord& record);
 
 }  // namespace fp::capture

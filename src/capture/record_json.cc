@@ -97,12 +97,15 @@ void write_server(JsonWriter& w, const TlsServerRecord& s) {
 void write_record(JsonWriter& w, const StreamRecord& r) {
   w.begin_object();
   if (!r.file.empty()) w.member("file", r.file);
-  w.member("stream", r.stream);
-  w.member("transport", r.transport);
-  w.member("src", r.src.to_string());
-  w.member("dst", r.dst.to_string());
-  w.member("src_port", r.src_port);
-  w.member("dst_port", r.dst_port);
+  // A record built from raw inputs without a packet (the API) has no stream or endpoints.
+  if (!r.transport.empty()) {
+    w.member("stream", r.stream);
+    w.member("transport", r.transport);
+    w.member("src", r.src.to_string());
+    w.member("dst", r.dst.to_string());
+    w.member("src_port", r.src_port);
+    w.member("dst_port", r.dst_port);
+  }
   put(w, "ja4t", r.ja4t);
   if (r.tls) {
     put(w, "tls_server_name", r.tls->server_name);

@@ -180,12 +180,7 @@ void TcpStreamAnalyzer::read_http2(Direction& d, StreamRecord& record, AnalyzerC
     stop(d);
     return;
   }
-  record.akamai = http::akamai_fingerprint(*preface);
-  for (const http::Http2FrameInfo& f : preface->frames) {
-    record.http2_frames.push_back(
-        {std::string(http::frame_type_name(f.type)), f.flags, f.stream_id, f.length});
-  }
-  if (preface->request) record.http.push_back(http_record(*preface->request));
+  add_http2_preface(*preface, record);
   stop(d);
 }
 

@@ -15,11 +15,12 @@
 #include "capture/pcap_reader.h"
 #include "capture/record_json.h"
 #include "cli/commands.h"
-#include "cli/identify_support.h"
 #include "cli/progress.h"
 #include "cli/record_writer.h"
+#include "engine/identify_support.h"
 
 namespace fp::cli {
+using namespace fp::engine;  // the loading and identity helpers the service shares
 namespace {
 
 struct AnalyzeOptions {

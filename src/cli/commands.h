@@ -19,5 +19,7 @@ void add_profiles_command(CLI::App& app, int& exit_status);
 void add_identify_command(CLI::App& app, int& exit_status);
 void add_compare_command(CLI::App& app, int& exit_status);
 void add_train_command(CLI::App& app, int& exit_status);
+void add_keys_command(CLI::App& app, int& exit_status);
+void add_serve_command(CLI::App& app, int& exit_status);
 
 }  // namespace fp::cli

@@ -11,10 +11,11 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/identify_support.h"
+#include "engine/identify_support.h"
 #include "identify/similarity.h"
 
 namespace fp::cli {
+using namespace fp::engine;  // the loading and identity helpers the service shares
 namespace {
 
 struct CompareOptions {

@@ -12,10 +12,11 @@
 #include <string>
 
 #include "cli/commands.h"
-#include "cli/identify_support.h"
+#include "engine/identify_support.h"
 #include "identify/p0f_os.h"
 
 namespace fp::cli {
+using namespace fp::engine;  // the loading and identity helpers the service shares
 namespace {
 
 using identify::FingerprintKind;
@@ -25,24 +26,10 @@ struct IdentifyOptions {
       models;
 };
 
-// --ja4 takes the hash or a JA4_r / JA4_ro string; --ja3 a JA3 string or a JA3N hash.
 identify::Observation observation_from_options(const IdentifyOptions& o,
                                                const identify::P0fDatabase* p0f) {
-  identify::Observation obs;
-  if (!identify::parse_ja4_raw(o.ja4, obs)) obs.of(FingerprintKind::kJa4) = o.ja4;
-  if (identify::parse_ja3_raw(o.ja3, obs)) {
-    obs.of(FingerprintKind::kJa3n) = ja3n_of(o.ja3);
-  } else {
-    obs.of(FingerprintKind::kJa3n) = o.ja3;
-  }
-  obs.of(FingerprintKind::kJa4h) = o.ja4h;
-  if (!o.akamai.empty()) identify::set_akamai(o.akamai, obs);
-  obs.of(FingerprintKind::kJa4t) = o.ja4t;
-  obs.user_agent = o.user_agent;
-  obs.header_order = o.header_order;
-  obs.p0f_signature = o.p0f_signature;
-  if (p0f != nullptr) (void)identify::set_p0f_os(*p0f, obs);
-  return obs;
+  return observation_from_strings(
+      {o.ja4, o.ja3, o.ja4h, o.akamai, o.ja4t, o.p0f_signature, o.user_agent, o.header_order}, p0f);
 }
 
 void report(const identify::Identifier& identifier, const identify::Observation& obs) {

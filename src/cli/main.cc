@@ -15,6 +15,8 @@ int main(int argc, char** argv) {
   fp::cli::add_identify_command(app, exit_status);
   fp::cli::add_compare_command(app, exit_status);
   fp::cli::add_train_command(app, exit_status);
+  fp::cli::add_keys_command(app, exit_status);
+  fp::cli::add_serve_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

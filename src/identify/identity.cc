@@ -193,7 +193,10 @@ void from_model(const IdentityModel& model, const Observation& o, std::span<cons
                 Identity& id) {
   std::optional<Identity> guess = model.classify(o);
   if (!guess) return;
-  if (!id.tls_library) id.tls_library = std::move(guess->tls_library);
+  // Without a ClientHello the model's TLS library would be a guess from HTTP alone.
+  const bool tls_seen = !o.ciphers.empty() || !o.of(FingerprintKind::kJa4).empty() ||
+                        !o.of(FingerprintKind::kJa3n).empty();
+  if (!id.tls_library && tls_seen) id.tls_library = std::move(guess->tls_library);
   if (!guess->client || guess->client->name.empty() || guess->client->name == "unknown") return;
   id.client = std::move(guess->client);
   if (id.client->kind.empty()) id.client->kind = only_kind_of(all, id.client->name);

@@ -1,4 +1,4 @@
-#include "cli/identify_support.h"
+#include "engine/identify_support.h"
 
 #include <algorithm>
 #include <boost/json.hpp>
@@ -14,7 +14,7 @@
 #include "identify/classifier_model.h"
 #include "identify/p0f_os.h"
 
-namespace fp::cli {
+namespace fp::engine {
 namespace {
 
 namespace fs = std::filesystem;
@@ -207,6 +207,25 @@ identify::Observation observation_from_record(const json::object& record,
   return o;
 }
 
+identify::Observation observation_from_strings(const FingerprintStrings& s,
+                                               const identify::P0fDatabase* p0f) {
+  identify::Observation obs;
+  if (!identify::parse_ja4_raw(s.ja4, obs)) obs.of(FingerprintKind::kJa4) = s.ja4;
+  if (identify::parse_ja3_raw(s.ja3, obs)) {
+    obs.of(FingerprintKind::kJa3n) = ja3n_of(s.ja3);
+  } else {
+    obs.of(FingerprintKind::kJa3n) = s.ja3;
+  }
+  obs.of(FingerprintKind::kJa4h) = s.ja4h;
+  if (!s.akamai.empty()) identify::set_akamai(s.akamai, obs);
+  obs.of(FingerprintKind::kJa4t) = s.ja4t;
+  obs.user_agent = s.user_agent;
+  obs.header_order = s.header_order;
+  obs.p0f_signature = s.p0f_signature;
+  if (p0f != nullptr) (void)identify::set_p0f_os(*p0f, obs);
+  return obs;
+}
+
 std::string identity_json(const identify::Identity& id) {
   std::string alternatives;
   for (const identify::NamedGuess& g : id.alternatives) {
@@ -237,4 +256,4 @@ std::string ja3n_of(const std::string& ja3) {
   return md5_hex(parts[0] + "," + parts[1] + "," + sorted + "," + parts[3] + "," + parts[4]);
 }
 
-}  // namespace fp::cli
+}  // namespace fp::engine

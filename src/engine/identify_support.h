@@ -1,6 +1,7 @@
 #pragma once
-// What `analyze --identify`, `identify` and `compare` share: loading the profile database,
-// turning an analyze JSON record into an observation, and the identity object as JSON.
+// What the command line (`analyze --identify`, `identify`, `compare`) and the service share:
+// loading the profile database, turning an analyze JSON record into an observation, and the
+// identity object as JSON.
 
 #include <boost/json/fwd.hpp>
 #include <filesystem>
@@ -13,7 +14,7 @@
 #include "identify/observation.h"
 #include "identify/p0f_db.h"
 
-namespace fp::cli {
+namespace fp::engine {
 
 // --db, else data/profiles in the current directory or its parent (a build directory): the
 // rule of `profiles list`.
@@ -44,10 +45,18 @@ inline constexpr const char* kDefaultP0fDatabase = "/etc/p0f/p0f.fp";
 [[nodiscard]] identify::Observation observation_from_record(
     const boost::json::object& record, const identify::P0fDatabase* p0f = nullptr);
 
+// Fingerprint strings as a user gives them (`fingerprint identify --ja4 ..`, POST
+// /api/v1/identify): ja4 is the hash or a JA4_r / JA4_ro string; ja3 a JA3 string or a JA3N hash.
+struct FingerprintStrings {
+  std::string ja4, ja3, ja4h, akamai, ja4t, p0f_signature, user_agent, header_order;
+};
+[[nodiscard]] identify::Observation observation_from_strings(
+    const FingerprintStrings& s, const identify::P0fDatabase* p0f = nullptr);
+
 // The `identity` object (identity.h), one line of JSON.
 [[nodiscard]] std::string identity_json(const identify::Identity& identity);
 
 // A JA3 string's JA3N hash (extensions sorted), or "" when malformed.
 [[nodiscard]] std::string ja3n_of(const std::string& ja3);
 
-}  // namespace fp::cli
+}  // namespace fp::engine

@@ -1,0 +1,169 @@
+// POST /api/v1/fingerprint, /api/v1/fingerprint/identify, /api/v1/identify, /api/v1/compare,
+// /api/v1/batch: fingerprints and identities from what a caller sends in the body.
+#include <boost/json.hpp>
+#include <cmath>
+
+#include "identify/similarity.h"
+#include "server/fingerprint_requests.h"
+#include "server/json_body.h"
+#include "server/problem.h"
+#include "server/routes.h"
+
+namespace fp::server {
+namespace json = boost::json;
+namespace {
+
+Response fingerprint_route(ServiceContext& context, const Request& request) {
+  auto body = json_object_body(request);
+  if (auto* r = std::get_if<Response>(&body)) return std::move(*r);
+  auto parsed = read_fingerprint_request(std::get<json::object>(body), request);
+  if (auto* r = std::get_if<Response>(&parsed)) return std::move(*r);
+  return fingerprint_response(context, std::get<FingerprintRequest>(parsed), request, "api");
+}
+
+Response identify_route(ServiceContext& context, const Request& request) {
+  auto body = json_object_body(request);
+  if (auto* r = std::get_if<Response>(&body)) return std::move(*r);
+  auto parsed = read_identify_request(std::get<json::object>(body), request);
+  if (auto* r = std::get_if<Response>(&parsed)) return std::move(*r);
+  return identify_response(context, std::get<engine::FingerprintStrings>(parsed));
+}
+
+double rounded(double x) { return std::round(x * 1000) / 1000; }
+
+// The original design's request: {tls_data, http_headers, session_id} -> family, version,
+// variant and their confidences.
+Response legacy_identify_route(ServiceContext& context, const Request& request) {
+  auto body = json_object_body(request);
+  if (auto* r = std::get_if<Response>(&body)) return std::move(*r);
+  const json::object& in = std::get<json::object>(body);
+  Fields fields(in);
+  fields.only({"tls_data", "http_headers", "session_id"});
+  const std::string session = fields.string("session_id").value_or("");
+  json::object translated;
+  if (const json::value* v = in.if_contains("tls_data")) translated["tls_client_hello"] = *v;
+  if (const json::value* v = in.if_contains("http_headers")) translated["http_headers"] = *v;
+  if (!fields.ok()) return fields.problem_response(request);
+  auto parsed = read_fingerprint_request(translated, request);
+  if (auto* r = std::get_if<Response>(&parsed)) {
+    // Name the field as this route's caller sent it.
+    for (size_t at; (at = r->body.find("tls_client_hello")) != std::string::npos;) {
+      r->body.replace(at, 16, "tls_data");
+    }
+    return std::move(*r);
+  }
+  Response full =
+      fingerprint_response(context, std::get<FingerprintRequest>(parsed), request, "api");
+  if (full.status != 200) return full;
+  const json::object record = json::parse(full.body).as_object();
+  const json::object* identity =
+      record.contains("identity") ? record.at("identity").if_object() : nullptr;
+  json::object out;
+  out["session_id"] = session.empty() ? json::value(nullptr) : json::value(session);
+  const json::object* client = identity && identity->at("client").is_object()
+                                   ? &identity->at("client").as_object()
+                                   : nullptr;
+  const double confidence = client ? client->at("confidence").to_number<double>() : 0;
+  out["family"] = client ? client->at("name") : json::value(nullptr);
+  out["version"] = client ? client->at("version") : json::value(nullptr);
+  out["variant"] = identity ? identity->at("profile") : json::value(nullptr);
+  out["family_confidence"] = rounded(confidence);
+  out["version_confidence"] = rounded(client && client->at("version").is_string() ? confidence : 0);
+  out["variant_confidence"] = rounded(identity && identity->at("quality").is_number()
+                                          ? identity->at("quality").to_number<double>()
+                                          : 0);
+  for (const char* key : {"ja4", "ja3", "ja4t"}) {
+    out[key] = record.contains(key) ? record.at(key) : json::value(nullptr);
+  }
+  const json::value* http = record.if_contains("http");
+  out["ja4h"] = http && http->is_array() && !http->as_array().empty()
+                    ? http->as_array()[0].as_object().at("ja4h")
+                    : json::value(nullptr);
+  out["identity"] = identity ? json::value(*identity) : json::value(nullptr);
+  return json_response(out);
+}
+
+// One side of /compare: a JA4_r / JA4_ro string, {"profile": id}, or /identify's fields.
+std::variant<identify::Observation, Response> compare_side(ServiceContext& context,
+                                                           const json::value* side,
+                                                           std::string_view name,
+                                                           const Request& request) {
+  const std::string field(name);
+  if (side == nullptr) {
+    return problem(400, "invalid-field", "Bad Request", field + ": missing", field,
+                   request.request_id);
+  }
+  identify::Observation observation;
+  if (side->is_string()) {
+    if (identify::parse_ja4_raw(side->as_string(), observation)) return observation;
+    return problem(422, "unprocessable-input", "Unprocessable Content",
+                   field + ": not a JA4_r / JA4_ro string", field, request.request_id);
+  }
+  if (!side->is_object()) {
+    return problem(
+        400, "invalid-field", "Bad Request",
+        field + ": expected a JA4_r string or an object, got " + std::string(kind_of(*side)), field,
+        request.request_id);
+  }
+  const json::object& object = side->as_object();
+  const auto engine = context.engine.current();
+  if (const json::value* id = object.if_contains("profile")) {
+    const identify::Profile* profile =
+        id->is_string() ? engine->profile(std::string(id->as_string())) : nullptr;
+    if (profile == nullptr) {
+      return problem(422, "unknown-profile", "Unprocessable Content",
+                     field + ".profile: no profile with this id", field + ".profile",
+                     request.request_id);
+    }
+    return identify::observation_of(*profile);
+  }
+  auto strings = read_identify_request(object, request);
+  if (auto* r = std::get_if<Response>(&strings)) return std::move(*r);
+  return engine::observation_from_strings(std::get<engine::FingerprintStrings>(strings),
+                                          engine->p0f());
+}
+
+Response compare_route(ServiceContext& context, const Request& request) {
+  auto body = json_object_body(request);
+  if (auto* r = std::get_if<Response>(&body)) return std::move(*r);
+  const json::object& in = std::get<json::object>(body);
+  Fields fields(in);
+  fields.only({"a", "b"});
+  if (!fields.ok()) return fields.problem_response(request);
+  auto a = compare_side(context, in.if_contains("a"), "a", request);
+  if (auto* r = std::get_if<Response>(&a)) return std::move(*r);
+  auto b = compare_side(context, in.if_contains("b"), "b", request);
+  if (auto* r = std::get_if<Response>(&b)) return std::move(*r);
+  const identify::Similarity s =
+      identify::compare(std::get<identify::Observation>(a), std::get<identify::Observation>(b));
+  json::object scores;
+  for (size_t i = 0; i < identify::kSimilarityFields; ++i) {
+    const auto f = static_cast<identify::SimilarityField>(i);
+    scores[identify::field_name(f)] = s.fields[i] ? json::value(rounded(*s.fields[i])) : nullptr;
+  }
+  return json_response(
+      {{"similarity", rounded(s.quality)}, {"coverage", rounded(s.coverage)}, {"fields", scores}});
+}
+
+}  // namespace
+
+Response batch_route(ServiceContext& context, const Request& request);  // api_batch.cc
+
+void add_fingerprint_routes(Router& router, ServiceContext& context) {
+  router.add(
+      "POST", "/api/v1/fingerprint", Access::kRead,
+      [&context](const Request& r, const PathParams&) { return fingerprint_route(context, r); });
+  router.add("POST", "/api/v1/fingerprint/identify", Access::kRead,
+             [&context](const Request& r, const PathParams&) {
+               return legacy_identify_route(context, r);
+             });
+  router.add(
+      "POST", "/api/v1/identify", Access::kRead,
+      [&context](const Request& r, const PathParams&) { return identify_route(context, r); });
+  router.add("POST", "/api/v1/compare", Access::kRead,
+             [&context](const Request& r, const PathParams&) { return compare_route(context, r); });
+  router.add("POST", "/api/v1/batch", Access::kRead,
+             [&context](const Request& r, const PathParams&) { return batch_route(context, r); });
+}
+
+}  // namespace fp::server

@@ -1,0 +1,109 @@
+#include "server/identification.h"
+
+#include <chrono>
+
+#include "capture/record_json.h"
+#include "engine/identify_support.h"
+#include "server/service_context.h"
+#include "store/observation_writer.h"
+#include "store/store.h"
+
+namespace fp::server {
+namespace {
+
+using identify::FingerprintKind;
+
+// Every field identification reads, separated by a byte no fingerprint contains.
+std::string cache_key(const identify::Observation& o) {
+  std::string key;
+  auto add = [&key](std::string_view part) {
+    key.append(part);
+    key.push_back('\x1f');
+  };
+  for (const std::string& value : o.values) add(value);
+  add(o.ja4_r);
+  add(o.ja4_ro);
+  add(o.header_order);
+  add(o.user_agent);
+  add(o.h2_settings);
+  add(o.p0f_signature);
+  add(o.p0f_os);
+  add(o.p0f_flavor);
+  key.push_back(static_cast<char>('0' + static_cast<int>(o.p0f_match)));
+  for (const auto* list : {&o.ciphers, &o.extensions, &o.groups, &o.sig_algs}) {
+    for (uint16_t code : *list) {
+      key.push_back(static_cast<char>(code >> 8));
+      key.push_back(static_cast<char>(code & 0xff));
+    }
+    add({});
+  }
+  return key;
+}
+
+CachedIdentity summarise(const identify::Identity& id) {
+  CachedIdentity c;
+  c.json = engine::identity_json(id);
+  if (id.client) {
+    c.client = id.client->name;
+    c.client_version = id.client->version;
+    c.client_confidence = id.client->confidence;
+  }
+  if (id.tls_library) c.tls_library = id.tls_library->name;
+  if (id.os) c.os = id.os->name;
+  c.matched_by = std::string(identify::matched_by_name(id.matched_by));
+  c.profile = id.profile;
+  c.quality = id.quality;
+  return c;
+}
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+CachedIdentity identify_cached(ServiceContext& context, const engine::Engine& engine,
+                               const identify::Observation& observation) {
+  std::string key = cache_key(observation);
+  if (auto hit = context.identities.get(key)) {
+    context.metrics.cache(true);
+    return std::move(*hit);
+  }
+  context.metrics.cache(false);
+  const auto started = std::chrono::steady_clock::now();
+  CachedIdentity identity = summarise(engine.identify(observation));
+  context.metrics.identification(
+      identity.matched_by.empty() ? "none" : identity.matched_by,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  context.identities.put(std::move(key), identity);
+  return identity;
+}
+
+void record_observation(ServiceContext& context, const capture::StreamRecord& record,
+                        const CachedIdentity* identity, std::string_view source,
+                        std::string_view peer) {
+  if (context.writer == nullptr) return;
+  store::ObservationRow row;
+  row.time_ms = now_ms();
+  row.source = source;
+  row.peer = peer;
+  if (record.tls) {
+    row.ja4 = record.tls->ja4;
+    row.ja3n = record.tls->ja3n.hash;
+  }
+  if (!record.http.empty()) row.ja4h = record.http.front().ja4h;
+  if (record.akamai) row.akamai = record.akamai->raw;
+  if (record.ja4t) row.ja4t = *record.ja4t;
+  if (identity) {
+    row.client = identity->client;
+    row.client_version = identity->client_version;
+    row.tls_library = identity->tls_library;
+    row.os = identity->os;
+  }
+  row.record = capture::to_json_line(record);
+  if (!context.writer->submit(std::move(row))) context.metrics.store_dropped(1);
+}
+
+}  // namespace fp::server

@@ -30,8 +30,11 @@ test-default: build
 test-asan: build-asan
 	ctest --preset asan -j $(JOBS)
 
+# The service on its embedded defaults: API on http://127.0.0.1:8080, the fingerprinting
+# listener (and its page) on https://127.0.0.1:8443, state in ./var. Ctrl-C drains and stops.
 run: deps build
 	./build/fingerprint analyze --format table $(SAMPLE)
+	./build/fingerprint serve
 
 # Microbenchmarks (medians of 5), then fingerprint vs tshark on a capture of real TLS handshakes
 # made on loopback and cached in build/bench-data, with peak RSS at 1x/10x/100x the capture

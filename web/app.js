@@ -137,13 +137,17 @@ function alternativesRow(identity) {
   return {value: names.join(", "), meta: names.length ? "" : "none"};
 }
 
+function profileRow(identity) {
+  const quality = percent(identity.quality);
+  return {value: text(identity.profile), meta: quality && `quality ${quality}`};
+}
+
 const kIdentityRows = [
   {id: "client", label: "Client", row: clientRow},
   {id: "tls-library", label: "TLS library", row: tlsLibraryRow},
   {id: "os", label: "Operating system", row: osRow},
   {id: "matched-by", label: "Matched by", row: (i) => ({value: text(i.matched_by)})},
-  {id: "profile", label: "Nearest profile",
-   row: (i) => ({value: text(i.profile), meta: percent(i.quality) && `quality ${percent(i.quality)}`})},
+  {id: "profile", label: "Nearest profile", row: profileRow},
   {id: "alternatives", label: "Alternatives", row: alternativesRow},
 ];
 

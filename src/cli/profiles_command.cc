@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "engine/identify_support.h"
 #include "identify/importers.h"
 #include "identify/profile.h"
 
@@ -132,17 +133,8 @@ int run_check(const ProfilesOptions& o) {
   return status;
 }
 
-// --db, else data/profiles in the current directory or its parent (a build directory).
-fs::path database_dir(const std::string& option) {
-  if (!option.empty()) return option;
-  for (const char* candidate : {"data/profiles", "../data/profiles"}) {
-    if (fs::is_directory(candidate)) return candidate;
-  }
-  return "data/profiles";
-}
-
 int run_list(const ProfilesOptions& o) {
-  const fs::path dir = database_dir(o.db);
+  const fs::path dir = engine::database_dir(o.db);
   const std::vector<fs::path> files = expand({dir.string()}, ".fpdb");
   if (files.empty()) {
     std::fprintf(stderr, "fingerprint: no .fpdb files in %s\n", dir.c_str());

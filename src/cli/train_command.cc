@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cli/commands.h"
+#include "engine/identify_support.h"
 #include "identify/classifier.h"
 #include "identify/classifier_eval.h"
 #include "identify/profile.h"
@@ -30,14 +31,6 @@ struct TrainCliOptions {
 };
 
 // --db, else data/profiles in the current directory or its parent (a build directory).
-fs::path first_existing(const std::string& option, const char* relative) {
-  if (!option.empty()) return option;
-  for (const std::string& candidate : {std::string(relative), "../" + std::string(relative)}) {
-    if (fs::is_directory(candidate)) return candidate;
-  }
-  return relative;
-}
-
 bool read_text(const fs::path& path, std::string& text) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -78,7 +71,7 @@ bool load_profiles(const fs::path& dir, std::vector<Profile>& profiles, std::str
 }
 
 int run_train(const TrainCliOptions& o) {
-  const fs::path db = first_existing(o.db, "data/profiles");
+  const fs::path db = engine::data_dir(o.db, "profiles");
   std::vector<Profile> profiles;
   std::string sources;
   if (!load_profiles(db, profiles, sources)) {
@@ -97,7 +90,7 @@ int run_train(const TrainCliOptions& o) {
     std::fprintf(stderr, "fingerprint: training failed: %s\n", error.c_str());
     return kExitDamagedInput;
   }
-  const fs::path out = first_existing(o.out, "data/models");
+  const fs::path out = engine::data_dir(o.out, "models");
   std::error_code ec;
   fs::create_directories(out, ec);
   const identify::ModelFiles files = model->save();

@@ -113,16 +113,7 @@ class OwnedClassifierModel final : public identify::IdentityModel {
 
 std::unique_ptr<const identify::IdentityModel> load_model(const std::string& option,
                                                           std::string& warning) {
-  fs::path dir = option;
-  if (dir.empty()) {
-    dir = "data/models";
-    for (const char* candidate : {"data/models", "../data/models"}) {
-      if (fs::is_directory(candidate)) {
-        dir = candidate;
-        break;
-      }
-    }
-  }
+  const fs::path dir = data_dir(option, "models");
   identify::ModelFiles files;
   if (!read_file(dir / "client.json", files.client_model) ||
       !read_file(dir / "tls_library.json", files.tls_model) ||
@@ -140,13 +131,20 @@ std::unique_ptr<const identify::IdentityModel> load_model(const std::string& opt
   return std::make_unique<OwnedClassifierModel>(std::move(*classifier));
 }
 
-fs::path database_dir(const std::string& option) {
+fs::path data_dir(const std::string& option, std::string_view name) {
   if (!option.empty()) return option;
-  for (const char* candidate : {"data/profiles", "../data/profiles"}) {
-    if (fs::is_directory(candidate)) return candidate;
+  const fs::path relative = fs::path("data") / name;
+  std::vector<fs::path> candidates = {relative, ".." / relative};
+  std::error_code ec;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / relative);
+  for (const fs::path& candidate : candidates) {
+    if (fs::is_directory(candidate, ec)) return candidate;
   }
-  return "data/profiles";
+  return relative;
 }
+
+fs::path database_dir(const std::string& option) { return data_dir(option, "profiles"); }
 
 std::vector<identify::Profile> load_profiles(const fs::path& dir, std::string& error) {
   std::vector<fs::path> files;

@@ -16,8 +16,12 @@
 
 namespace fp::engine {
 
-// --db, else data/profiles in the current directory or its parent (a build directory): the
-// rule of `profiles list`.
+// The folder of committed data `name` ("profiles", "models"): `option` when given, else the
+// first of data/<name> in the current directory, in its parent (a build directory), or beside
+// the executable (<exe>/../data/<name>, so `build/fingerprint` finds it from anywhere); else
+// data/<name>.
+[[nodiscard]] std::filesystem::path data_dir(const std::string& option, std::string_view name);
+// data_dir(option, "profiles").
 [[nodiscard]] std::filesystem::path database_dir(const std::string& option);
 
 // Every profile of the folder's .fpdb files, sorted by file name. Files with bad lines still

@@ -1,5 +1,6 @@
 // GET /healthz (the process answers), /readyz (it can do its work: engine loaded, store
 // reachable, writer queue not full), /metrics (Prometheus text), /openapi.json.
+#include <atomic>
 #include <boost/json.hpp>
 
 #include "server/assets.h"
@@ -35,8 +36,20 @@ Response ready(ServiceContext& context) {
                        ready ? 200 : 503);
 }
 
+// The writer counts what it committed; the counter is brought up to it at each scrape.
+void report_store(ServiceContext& context) {
+  if (!context.writer) return;
+  context.metrics.set_store_queue_depth(context.writer->depth());
+  static std::atomic<uint64_t> reported{0};
+  const uint64_t written = context.writer->written();
+  uint64_t before = reported.load();
+  while (before < written && !reported.compare_exchange_weak(before, written)) {
+  }
+  if (before < written) context.metrics.store_written(written - before);
+}
+
 Response metrics(ServiceContext& context) {
-  if (context.writer) context.metrics.set_store_queue_depth(context.writer->depth());
+  report_store(context);
   Response r;
   r.content_type = "text/plain; version=0.0.4; charset=utf-8";
   r.body = context.metrics.render();

@@ -143,8 +143,10 @@ asio::awaitable<void> Connection::serve() {
   arm(options().handshake_timeout, kLimitHandshakeTimeout);
   idle_ = true;  // no request yet: stop() ends a handshake at once
   std::vector<uint8_t> received;
-  if (!co_await read_client_hello(received)) co_return;
-  if (!co_await handshake(received)) co_return;
+  const bool hello = co_await read_client_hello(received);
+  if (!hello) co_return;
+  const bool secure = co_await handshake(received);
+  if (!secure) co_return;
   idle_ = false;
   disarm();
   if (capture_.alpn == "h2") {

@@ -32,56 +32,69 @@ class Http1Session {
   asio::awaitable<bool> read_body(uint64_t length, bool expect_continue, std::string& body);
   asio::awaitable<bool> read_more();
   // The listener's own error response; the connection closes after it.
+  // (No default argument: GCC 12 mishandles them in coroutines.)
   asio::awaitable<bool> refuse(int status, std::string_view slug, std::string_view detail,
-                               Request request = {});
+                               Request request);
 
   Connection& c_;
   std::string in_;  // decrypted bytes not yet consumed: a pipelined next request stays here
   uint64_t index_ = 0;
 };
 
+// GCC 12 miscompiles co_await inside && and || (the frame is resumed at the wrong place), so
+// every co_await in these loops stands in a statement of its own.
 asio::awaitable<void> Http1Session::run() {
-  while (!c_.stopping() && co_await serve_one()) {
+  while (!c_.stopping()) {
+    const bool keep_going = co_await serve_one();
+    if (!keep_going) break;
   }
 }
 
 asio::awaitable<bool> Http1Session::serve_one() {
-  if (!co_await wait_for_request()) co_return false;
+  const bool arrived = co_await wait_for_request();
+  if (!arrived) co_return false;
   const Clock::time_point began = Clock::now();
   std::optional<http::Http1Parse> parse = co_await read_head();
   if (!parse) co_return false;
 
   const std::string_view head(in_.data(), parse->consumed);
   std::optional<Request> request = make_request(parse->request, c_.capture().peer);
-  if (!request) co_return co_await refuse(400, "bad-request", "the request target is not a path");
+  if (!request) {
+    (void)co_await refuse(400, "bad-request", "the request target is not a path", Request{});
+    co_return false;
+  }
   c_.capture().http1_head.assign(head);
   c_.capture().request_index = index_++;
   in_.erase(0, parse->consumed);
 
   const BodyLength body = request_body_length(parse->request.headers);
   if (body.framing == BodyFraming::kChunked) {
-    co_return co_await refuse(411, "length-required", "send the body with a Content-Length",
-                              std::move(*request));
+    (void)co_await refuse(411, "length-required", "send the body with a Content-Length",
+                          std::move(*request));
+    co_return false;
   }
   if (body.framing == BodyFraming::kInvalid) {
-    co_return co_await refuse(400, "bad-request", "the Content-Length is not valid",
-                              std::move(*request));
+    (void)co_await refuse(400, "bad-request", "the Content-Length is not valid",
+                          std::move(*request));
+    co_return false;
   }
   if (body.length > c_.options().max_body_bytes) {
     c_.report_limit(kLimitMaxBodyBytes);
-    co_return co_await refuse(413, "body-too-large", "the request body is too large",
-                              std::move(*request));
-  }
-  if (!co_await read_body(body.length, expects_continue(parse->request), request->body)) {
+    (void)co_await refuse(413, "body-too-large", "the request body is too large",
+                          std::move(*request));
     co_return false;
   }
+  const bool has_body =
+      co_await read_body(body.length, expects_continue(parse->request), request->body);
+  if (!has_body) co_return false;
 
   c_.disarm();  // the handler may take its time
   const Response response = c_.call_handler(*request);
   const bool close = !wants_keep_alive(parse->request) || c_.stopping();
   const std::string out =
       http1_response(response, request->request_id, request->method == "HEAD", close);
-  if (!co_await c_.write_all(out)) co_return false;
+  const bool written = co_await c_.write_all(out);
+  if (!written) co_return false;
   c_.request_done(*request, response, began);
   if (close) co_await c_.close_gracefully();
   co_return !close;
@@ -109,15 +122,16 @@ asio::awaitable<std::optional<http::Http1Parse>> Http1Session::read_head() {
                            parse.error == http::Http1Error::kTooManyHeaders;
     if (too_large) {
       c_.report_limit(kLimitMaxHeaderBytes);
-      (void)co_await refuse(431, "header-too-large", "the request head is too large");
+      (void)co_await refuse(431, "header-too-large", "the request head is too large", Request{});
       co_return std::nullopt;
     }
     if (parse.status == http::ParseStatus::kDone) co_return parse;
     if (parse.status == http::ParseStatus::kError) {
-      (void)co_await refuse(400, "bad-request", http::describe(parse.error));
+      (void)co_await refuse(400, "bad-request", http::describe(parse.error), Request{});
       co_return std::nullopt;
     }
-    if (!co_await read_more()) co_return std::nullopt;
+    const bool more = co_await read_more();
+    if (!more) co_return std::nullopt;
   }
 }
 
@@ -126,9 +140,13 @@ asio::awaitable<bool> Http1Session::read_body(uint64_t length, bool expect_conti
   if (in_.size() < length) {
     c_.arm(c_.options().body_timeout, kLimitBodyTimeout);
     // The client waits for this before sending the body (curl does, for large uploads).
-    if (expect_continue && in_.empty() && !co_await c_.write_all(kContinue)) co_return false;
+    if (expect_continue && in_.empty()) {
+      const bool written = co_await c_.write_all(kContinue);
+      if (!written) co_return false;
+    }
     while (in_.size() < length) {
-      if (!co_await read_more()) co_return false;
+      const bool more = co_await read_more();
+      if (!more) co_return false;
     }
   }
   body.assign(in_, 0, length);
@@ -150,7 +168,9 @@ asio::awaitable<bool> Http1Session::refuse(int status, std::string_view slug,
   if (request.peer.empty()) request.peer = c_.capture().peer;
   if (request.request_id.empty()) request.request_id = request_id_for(request.headers);
   const Response response = listener_problem(status, slug, detail, request.request_id);
-  if (co_await c_.write_all(http1_response(response, request.request_id, false, true))) {
+  const std::string out = http1_response(response, request.request_id, false, true);
+  const bool written = co_await c_.write_all(out);
+  if (written) {
     c_.request_done(request, response, began);
     co_await c_.close_gracefully();
   }

@@ -129,7 +129,8 @@ asio::awaitable<void> Http2Session::run() {
   if (!open_session()) co_return;
   std::vector<uint8_t> in(kReadChunk);
   while (true) {
-    if (!co_await flush()) co_return;
+    const bool flushed = co_await flush();
+    if (!flushed) co_return;
     if (c_.stopping() && !goaway_sent_) {
       send_goaway();
       continue;
@@ -161,9 +162,9 @@ asio::awaitable<bool> Http2Session::flush() {
     if (n < 0) co_return false;
     if (n == 0) co_return true;
     // mem_send's bytes stay valid only until its next call: write them before asking again.
-    if (!co_await c_.write_all({reinterpret_cast<const char*>(data), static_cast<size_t>(n)})) {
-      co_return false;
-    }
+    const bool written =
+        co_await c_.write_all({reinterpret_cast<const char*>(data), static_cast<size_t>(n)});
+    if (!written) co_return false;
   }
 }
 

@@ -38,6 +38,7 @@ std::optional<int64_t> parse_rfc3339(const std::string& text) {
     rest.remove_prefix(digits);
   }
   int64_t offset_minutes = 0;
+  if (rest.empty()) return std::nullopt;  // RFC 3339 requires Z or an offset
   if (rest == "Z" || rest == "z") {
     rest = {};
   } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':' &&

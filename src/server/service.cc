@@ -42,14 +42,6 @@ class ListenerMetrics final : public ListenerObserver {
   std::string listener_;
 };
 
-fs::path default_models_dir(const std::string& option) {
-  if (!option.empty()) return option;
-  for (const char* candidate : {"data/models", "../data/models"}) {
-    if (fs::is_directory(candidate)) return candidate;
-  }
-  return "data/models";
-}
-
 }  // namespace
 
 struct Service::Parts {
@@ -79,7 +71,7 @@ struct Service::Parts {
       : config(std::move(c)),
         log(config.log_level),
         identities(config.cache_entries),
-        models(default_models_dir(config.models_dir), config.state_dir / "models"),
+        models(engine::data_dir(config.models_dir, "models"), config.state_dir / "models"),
         context{config, metrics, log,     limiter, engine, identities,
                 models, nullptr, nullptr, {},      {}},
         dispatcher(router, context),

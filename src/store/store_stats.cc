@@ -1,12 +1,17 @@
-// Stats over a time range. Grouping raw rows costs about a second per 400,000 rows and column in
-// SQLite, so the insert transaction also keeps hourly counts (observation_hours): the whole hours
-// inside a range are read from those, and only the partial hours at its two edges from the raw
-// rows. A series whose bucket is not a whole number of hours reads raw rows only.
+// Stats over a time range. Grouping raw rows costs SQLite about a second per 400,000 rows and
+// column, so the insert transaction also keeps hourly counts (observation_hours), and a range is
+// read as whole hours from those, corrected at its two edges by raw rows: for an hour the range
+// covers in part, either the raw rows inside the range are added, or the hour is read whole and
+// its raw rows outside the range subtracted, whichever touches fewer rows (counted first through
+// the time index). Either way the result is exact; a range ending now has nothing to subtract.
+// A series whose bucket is not a whole number of hours reads raw rows only.
 #include <algorithm>
+#include <array>
 #include <initializer_list>
 #include <limits>
 #include <map>
 #include <tuple>
+#include <utility>
 
 #include "store/store.h"
 #include "store/store_internal.h"
@@ -15,45 +20,113 @@ namespace fp::store {
 namespace {
 
 constexpr int64_t kHourMs = 3600000;
-constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
-constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+// Hourly counts cover observation times in [0, year 10000): outside that (bogus clocks) stats
+// read raw rows, so the hour arithmetic never nears the ends of int64.
+constexpr int64_t kHoursEnd = 253402300800000;
 
-// Floor to a multiple of `step`, also for negative times (C++ and SQL % truncate toward zero).
-// `t` must be at least kMin + step.
-int64_t floor_to(int64_t t, int64_t step) { return t - ((t % step) + step) % step; }
+int64_t floor_hour(int64_t t) { return t - ((t % kHourMs) + kHourMs) % kHourMs; }
+int64_t ceil_hour(int64_t t) { return floor_hour(t + kHourMs - 1); }
 
-int64_t hour_of(int64_t time_ms) {
-  return time_ms < kMin + kHourMs ? kMin : floor_to(time_ms, kHourMs);
-}
-
-// [since, until) as raw edges [since, mid_start) and [mid_end, until) around whole hours
-// [mid_start, mid_end), bound as ?1 ?2 ?3 ?4. Without whole hours, mid_start = mid_end = until.
-struct Split {
-  int64_t since, until, mid_start, mid_end;
+struct Range {
+  int64_t from = 0, to = 0;  // [from, to)
+  [[nodiscard]] bool empty() const { return from >= to; }
 };
 
-Split split(int64_t since, int64_t until, bool use_hours) {
-  until = std::max(since, until);
-  Split s{since, until, until, until};
-  if (!use_hours || since > kMax - kHourMs || s.until < kMin + kHourMs) return s;
-  const int64_t first = floor_to(since + kHourMs - 1, kHourMs);  // since rounded up
-  const int64_t last = floor_to(s.until, kHourMs);
-  if (first < last) {
-    s.mid_start = first;
-    s.mid_end = last;
+// How stats read [since, until): whole hours from observation_hours, plus up to four raw ranges;
+// a raw row inside [since, until) counts +1, one outside (in an hour read whole) -1.
+struct Plan {
+  int64_t since = 0, until = 0;
+  Range hours;
+  std::array<Range, 4> raw;
+  size_t raw_count = 0;
+  void add_raw(Range r) {
+    if (!r.empty()) raw[raw_count++] = r;
   }
-  return s;
+};
+
+bool count_rows(SqliteConnection& db, Range r, int64_t& count, std::string& error) {
+  count = 0;
+  if (r.empty()) return true;
+  Statement select =
+      db.prepare("SELECT COUNT(*) FROM observations WHERE time_ms >= ?1 AND time_ms < ?2", error);
+  if (!select) return false;
+  select.bind(1, r.from);
+  select.bind(2, r.to);
+  if (select.next_row()) count = select.integer(0);
+  if (!select.failed()) return true;
+  error = select.error();
+  return false;
 }
 
-void bind_split(Statement& statement, const Split& s) {
-  statement.bind(1, s.since);
-  statement.bind(2, s.until);
-  statement.bind(3, s.mid_start);
-  statement.bind(4, s.mid_end);
+// For an edge hour: true to read it whole and subtract `outside`, false to add `inside` raw.
+bool whole_hour_is_cheaper(SqliteConnection& db, Range inside, Range outside_a, Range outside_b,
+                           bool& whole, std::string& error) {
+  int64_t in = 0, out_a = 0, out_b = 0;
+  if (!count_rows(db, inside, in, error) || !count_rows(db, outside_a, out_a, error) ||
+      !count_rows(db, outside_b, out_b, error)) {
+    return false;
+  }
+  whole = out_a + out_b < in;
+  return true;
 }
 
-constexpr std::string_view kEdges =
-    "((time_ms >= ?1 AND time_ms < ?3) OR (time_ms >= ?4 AND time_ms < ?2))";
+bool make_plan(SqliteConnection& db, int64_t since, int64_t until, bool use_hours, Plan& plan,
+               std::string& error) {
+  plan.since = since;
+  plan.until = std::max(since, until);
+  const Range clipped{std::max<int64_t>(plan.since, 0), std::min(plan.until, kHoursEnd)};
+  if (!use_hours || clipped.empty()) {
+    plan.add_raw({plan.since, plan.until});
+    return true;
+  }
+  plan.add_raw({plan.since, clipped.from});  // before 1970 and after year 10000: raw only
+  plan.add_raw({clipped.to, plan.until});
+  const int64_t first = floor_hour(clipped.from), end = ceil_hour(clipped.to);
+  plan.hours = {first, end};
+  const Range before{first, clipped.from}, after{clipped.to, end};
+  bool whole = true;
+  if (end - first == kHourMs) {  // one hour, covered in part at one or both ends
+    if (!whole_hour_is_cheaper(db, clipped, before, after, whole, error)) return false;
+    if (whole) {
+      plan.add_raw(before);
+      plan.add_raw(after);
+    } else {
+      plan.hours = {};
+      plan.add_raw(clipped);
+    }
+    return true;
+  }
+  if (!before.empty()) {
+    const Range inside{clipped.from, first + kHourMs};
+    if (!whole_hour_is_cheaper(db, inside, before, {}, whole, error)) return false;
+    if (!whole) plan.hours.from = inside.to;
+    plan.add_raw(whole ? before : inside);
+  }
+  if (!after.empty()) {
+    const Range inside{end - kHourMs, clipped.to};
+    if (!whole_hour_is_cheaper(db, inside, after, {}, whole, error)) return false;
+    if (!whole) plan.hours.to = inside.from;
+    plan.add_raw(whole ? after : inside);
+  }
+  return true;
+}
+
+// Parameters ?1 ?2 (the range), ?3 ?4 (hours), ?5 to ?12 (raw ranges); queries add ?13, ?14.
+void bind_plan(Statement& statement, const Plan& plan) {
+  statement.bind(1, plan.since);
+  statement.bind(2, plan.until);
+  statement.bind(3, plan.hours.from);
+  statement.bind(4, plan.hours.to);
+  for (size_t i = 0; i < plan.raw.size(); ++i) {
+    statement.bind(static_cast<int>(5 + 2 * i), plan.raw[i].from);
+    statement.bind(static_cast<int>(6 + 2 * i), plan.raw[i].to);
+  }
+}
+
+constexpr std::string_view kRaw =
+    "((time_ms >= ?5 AND time_ms < ?6) OR (time_ms >= ?7 AND time_ms < ?8) OR "
+    "(time_ms >= ?9 AND time_ms < ?10) OR (time_ms >= ?11 AND time_ms < ?12))";
+constexpr std::string_view kSign = "CASE WHEN time_ms >= ?1 AND time_ms < ?2 THEN 1 ELSE -1 END";
 constexpr std::string_view kHours = "hour_ms >= ?3 AND hour_ms < ?4";
 
 std::string cat(std::initializer_list<std::string_view> parts) {
@@ -64,53 +137,55 @@ std::string cat(std::initializer_list<std::string_view> parts) {
 
 const std::string kTotal =
     cat({"SELECT (SELECT COALESCE(SUM(count), 0) FROM observation_hours WHERE ", kHours,
-         " AND kind = '') + (SELECT COUNT(*) FROM observations WHERE ", kEdges, ")"});
+         " AND kind = '') + (SELECT COALESCE(SUM(", kSign, "), 0) FROM observations WHERE ", kRaw,
+         ")"});
 
 std::string raw_fingerprints(std::string_view column) {
-  return cat({" UNION ALL SELECT '", column, "', ", column, ", 1 FROM observations WHERE ", kEdges,
-              " AND ", column, " <> ''"});
+  return cat({" UNION ALL SELECT '", column, "', ", column, ", ", kSign,
+              " FROM observations WHERE ", kRaw, " AND ", column, " <> ''"});
 }
 
+// HAVING: a value seen only outside the range sums to 0 after the subtraction.
 const std::string kTopFingerprints =
     cat({"SELECT kind, value, SUM(n) AS total FROM (",
          "SELECT kind, value, count AS n FROM observation_hours WHERE ", kHours,
          " AND kind NOT IN ('', 'client')", raw_fingerprints("ja4"), raw_fingerprints("ja3n"),
          raw_fingerprints("ja4h"), raw_fingerprints("akamai"), raw_fingerprints("ja4t"),
-         ") GROUP BY kind, value ORDER BY total DESC, kind, value LIMIT ?5"});
+         ") GROUP BY kind, value HAVING total > 0 ORDER BY total DESC, kind, value LIMIT ?13"});
 
-const std::string kTopClients =
-    cat({"SELECT value, SUM(n) AS total FROM (",
-         "SELECT value, count AS n FROM observation_hours WHERE ", kHours, " AND kind = 'client'",
-         " UNION ALL SELECT client, 1 FROM observations WHERE ", kEdges, " AND client <> ''",
-         ") GROUP BY value ORDER BY total DESC, value LIMIT ?5"});
+const std::string kTopClients = cat(
+    {"SELECT value, SUM(n) AS total FROM (",
+     "SELECT value, count AS n FROM observation_hours WHERE ", kHours, " AND kind = 'client'",
+     " UNION ALL SELECT client, ", kSign, " FROM observations WHERE ", kRaw, " AND client <> ''",
+     ") GROUP BY value HAVING total > 0 ORDER BY total DESC, value LIMIT ?13"});
 
-// ?5 is the bucket (a whole number of hours whenever ?3 < ?4), ?6 the most buckets returned.
+// ?13 is the bucket (a whole number of hours whenever hours are used), ?14 the most buckets.
 const std::string kSeries =
-    cat({"SELECT bucket, SUM(n) FROM (",
-         "SELECT hour_ms - ((hour_ms % ?5) + ?5) % ?5 AS bucket, count AS n FROM observation_hours "
-         "WHERE ",
-         kHours, " AND kind = ''",
-         " UNION ALL SELECT time_ms - ((time_ms % ?5) + ?5) % ?5, 1 FROM observations WHERE ",
-         kEdges, ") GROUP BY bucket ORDER BY bucket DESC LIMIT ?6"});
+    cat({"SELECT bucket, SUM(n) AS total FROM (",
+         "SELECT hour_ms - ((hour_ms % ?13) + ?13) % ?13 AS bucket, count AS n FROM "
+         "observation_hours WHERE ",
+         kHours, " AND kind = ''", " UNION ALL SELECT time_ms - ((time_ms % ?13) + ?13) % ?13, ",
+         kSign, " FROM observations WHERE ", kRaw,
+         ") GROUP BY bucket HAVING total > 0 ORDER BY bucket DESC LIMIT ?14"});
 
 int64_t clamp_top(size_t top) {
   return static_cast<int64_t>(std::clamp<size_t>(top, 1, kMaxStatsTop));
 }
 
-bool read_total(SqliteConnection& db, const Split& s, Stats& stats, std::string& error) {
+bool read_total(SqliteConnection& db, const Plan& plan, Stats& stats, std::string& error) {
   Statement total = db.prepare(kTotal, error);
   if (!total) return false;
-  bind_split(total, s);
+  bind_plan(total, plan);
   if (total.next_row()) stats.total = static_cast<uint64_t>(total.integer(0));
   return !total.failed();
 }
 
-bool read_top_fingerprints(SqliteConnection& db, const Split& s, size_t top, Stats& stats,
+bool read_top_fingerprints(SqliteConnection& db, const Plan& plan, size_t top, Stats& stats,
                            std::string& error) {
   Statement select = db.prepare(kTopFingerprints, error);
   if (!select) return false;
-  bind_split(select, s);
-  select.bind(5, clamp_top(top));
+  bind_plan(select, plan);
+  select.bind(13, clamp_top(top));
   while (select.next_row()) {
     stats.top_fingerprints.push_back(
         {select.text(0), select.text(1), static_cast<uint64_t>(select.integer(2))});
@@ -118,26 +193,29 @@ bool read_top_fingerprints(SqliteConnection& db, const Split& s, size_t top, Sta
   return !select.failed();
 }
 
-bool read_top_clients(SqliteConnection& db, const Split& s, size_t top, Stats& stats,
+bool read_top_clients(SqliteConnection& db, const Plan& plan, size_t top, Stats& stats,
                       std::string& error) {
   Statement select = db.prepare(kTopClients, error);
   if (!select) return false;
-  bind_split(select, s);
-  select.bind(5, clamp_top(top));
+  bind_plan(select, plan);
+  select.bind(13, clamp_top(top));
   while (select.next_row()) {
     stats.top_clients.push_back({"", select.text(0), static_cast<uint64_t>(select.integer(1))});
   }
   return !select.failed();
 }
 
-bool read_series(SqliteConnection& db, const StatsQuery& q, Stats& stats, std::string& error) {
+bool read_series(SqliteConnection& db, const StatsQuery& q, const Plan& hourly, Stats& stats,
+                 std::string& error) {
   const int64_t bucket = std::clamp(q.bucket_ms, kMinBucketMs, kMaxBucketMs);
-  const Split s = split(q.since_ms, q.until_ms, bucket % kHourMs == 0);
+  Plan raw_only;
+  const bool whole_hours = bucket % kHourMs == 0;
+  if (!whole_hours && !make_plan(db, q.since_ms, q.until_ms, false, raw_only, error)) return false;
   Statement select = db.prepare(kSeries, error);
   if (!select) return false;
-  bind_split(select, s);
-  select.bind(5, bucket);
-  select.bind(6, static_cast<int64_t>(kMaxStatsBuckets));
+  bind_plan(select, whole_hours ? hourly : raw_only);
+  select.bind(13, bucket);
+  select.bind(14, static_cast<int64_t>(kMaxStatsBuckets));
   while (select.next_row()) {
     stats.series.emplace_back(select.integer(0), static_cast<uint64_t>(select.integer(1)));
   }
@@ -152,7 +230,8 @@ bool add_hour_counts(SqliteConnection& db, std::span<const ObservationRow> rows,
   // Summed in memory first: a batch of one busy hour is a few dozen upserts, not thousands.
   std::map<std::tuple<int64_t, std::string_view, std::string_view>, int64_t> counts;
   for (const ObservationRow& row : rows) {
-    const int64_t hour = hour_of(row.time_ms);
+    if (row.time_ms < 0 || row.time_ms >= kHoursEnd) continue;  // read raw (make_plan)
+    const int64_t hour = floor_hour(row.time_ms);
     ++counts[{hour, "", ""}];
     const std::pair<std::string_view, const std::string*> columns[] = {
         {"ja4", &row.ja4},       {"ja3n", &row.ja3n}, {"ja4h", &row.ja4h},
@@ -179,14 +258,15 @@ bool add_hour_counts(SqliteConnection& db, std::span<const ObservationRow> rows,
 
 Stats Store::stats(const StatsQuery& q) const {
   Stats stats;
-  const Split s = split(q.since_ms, q.until_ms, true);
   read([&](SqliteConnection& db, std::string& error) {
-    // One snapshot: the total, the top lists and the series count the same rows.
+    // One snapshot: the plan's counts, the total, the top lists and the series see the same rows.
     Transaction snapshot(db, Transaction::Kind::kRead, error);
-    return snapshot.active() && read_total(db, s, stats, error) &&
-           read_top_fingerprints(db, s, q.top, stats, error) &&
-           read_top_clients(db, s, q.top, stats, error) && read_series(db, q, stats, error) &&
-           snapshot.commit(error);
+    Plan plan;
+    return snapshot.active() && make_plan(db, q.since_ms, q.until_ms, true, plan, error) &&
+           read_total(db, plan, stats, error) &&
+           read_top_fingerprints(db, plan, q.top, stats, error) &&
+           read_top_clients(db, plan, q.top, stats, error) &&
+           read_series(db, q, plan, stats, error) && snapshot.commit(error);
   });
   return stats;
 }

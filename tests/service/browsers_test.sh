@@ -100,7 +100,8 @@ stop() {
 }
 
 free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])'
 }
 
 # wait_for <seconds> <command...>: retries the command every 0.2 s.
@@ -206,7 +207,7 @@ if page_server "$HELPERS/fixtures/self_hostile.json" 200; then
     check "firefox: a hostile record is rendered as text, never as markup" \
       python3 "$HELPERS/page_checks.py" hostile "$ARTIFACTS/hostile-firefox-dom.html"
   else
-    fail "firefox: the hostile-record page did not load (see $ARTIFACTS/hostile-firefox-firefox.log)"
+    fail "firefox: the hostile-record page did not load ($ARTIFACTS/hostile-firefox-firefox.log)"
   fi
   stop "$PAGE_SERVER_PID"
 else
@@ -231,7 +232,9 @@ TLS_PORT=$(free_port)
 while [[ $TLS_PORT == "$API_PORT" ]]; do TLS_PORT=$(free_port); done
 API="http://127.0.0.1:$API_PORT"
 SITE="https://$HOST:$TLS_PORT"
-start "$ARTIFACTS/server.log" bash -c "cd '$ROOT' && exec '$BIN' serve --api 127.0.0.1:$API_PORT \
+# The service refuses FP_* variables it does not know: keep this script's own out of its way.
+start "$ARTIFACTS/server.log" env -u FP_ARTIFACTS -u FP_KEEP_TMP -u FP_BROWSER_HOST \
+  bash -c "cd '$ROOT' && exec '$BIN' serve --api 127.0.0.1:$API_PORT \
   --tls 127.0.0.1:$TLS_PORT --state '$TMP/state'"
 SERVER_PID=$STARTED
 if ! wait_for "$READY_TIMEOUT_S" curl -fsS "$API/readyz"; then
@@ -247,7 +250,10 @@ served_equals() {
   local body="$TMP/served.$RANDOM" headers="$TMP/headers.$RANDOM"
   curl -fsSk --resolve "$HOST:$TLS_PORT:127.0.0.1" -D "$headers" -o "$body" "$SITE$1" || return 1
   cmp "$body" "$2" || return 1
-  grep -qi "^content-type: $3" "$headers" || { echo "content type: $(grep -i '^content-type' "$headers")"; return 1; }
+  if ! grep -qi "^content-type: $3" "$headers"; then
+    grep -i '^content-type' "$headers"
+    return 1
+  fi
   grep -qi "^content-security-policy: default-src 'self'" "$headers" || \
     { echo "no Content-Security-Policy: default-src 'self'"; return 1; }
 }
@@ -268,12 +274,17 @@ browser_run() {
     fail "$browser: tcpdump did not start ($(cat "$pcap.log"))"
     return
   fi
+  local loaded=0
   if [[ $browser == chromium ]]; then
-    chromium_dom "$SITE/" "$ARTIFACTS/$browser-dom.html"
+    chromium_dom "$SITE/" "$ARTIFACTS/$browser-dom.html" && loaded=1
   else
-    firefox_page "$SITE/" "$browser" >/dev/null || fail "$browser: WebDriver BiDi run failed"
+    firefox_page "$SITE/" "$browser" >/dev/null && loaded=1
   fi
   capture_stop "$pcap" "$ARTIFACTS/$browser.jsonl"
+  if ((loaded == 0)); then
+    fail "$browser: did not load $SITE/ (logs in $ARTIFACTS)"
+    return
+  fi
   local state
   state=$(python3 "$HELPERS/page_checks.py" dom "$ARTIFACTS/$browser-dom.html" 2>/dev/null |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["state"])' 2>/dev/null)
@@ -301,6 +312,12 @@ for width in "${WIDTHS[@]}"; do
   check "firefox: screenshot at $width px" \
     python3 "$HELPERS/page_checks.py" png "$ARTIFACTS/firefox-$width.png" "$width"
 done
+
+echo "== the fingerprinting listener's answers, over HTTP/1.1"
+check "$SITE answers as web/openapi.json documents" \
+  python3 "$ROOT/tests/service/openapi_check.py" --spec "$ROOT/web/openapi.json" \
+  --listener "https://127.0.0.1:$TLS_PORT"
+check "the service is still up after every request above" curl -fsS "$API/healthz"
 
 stop "$SERVER_PID"
 echo "artifacts: $ARTIFACTS"

@@ -2,7 +2,9 @@
 """Structural checks of the service's OpenAPI document (plain python3, no packages).
 
   openapi_check.py --spec web/openapi.json                 check the file
-  openapi_check.py --spec web/openapi.json --server URL    also: URL/openapi.json equals the file
+  openapi_check.py --spec web/openapi.json --server URL    also: URL/openapi.json equals the file,
+                                                           and live answers match the document
+                  [--listener https://127.0.0.1:8443]      and the fingerprinting listener's too
   openapi_check.py --spec web/openapi.json --self-test     break copies of the document and make
                                                            sure every check notices
 
@@ -17,8 +19,11 @@ optional), every example validates against its schema. Exit status 0 when all pa
 import argparse
 import copy
 import json
+import os
 import re
+import ssl
 import sys
+import urllib.error
 import urllib.request
 
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
@@ -243,6 +248,159 @@ def check_examples(doc):
     return errors
 
 
+# Requests the live check sends: (method, path, content type, body, expected status). Each answer
+# must have a status the document lists for that operation, the documented media type, a body
+# that validates against the documented schema (with jsonschema), and an X-Request-Id.
+CHROMIUM_JA4_R = ("t13d1517h2_002f,0035,009c,009d,1301,1302,1303,c013,c014,c02b,c02c,c02f,c030,"
+                  "cca8,cca9_0005,000a,000b,000d,0012,0017,001b,0023,002b,002d,0033,44cd,ca34,"
+                  "fe0d,ff01_0904,0905,0906,0403,0804,0401,0503,0805,0501,0806,0601")
+PROBES = [
+    ("GET", "/healthz", None, None, 200),
+    ("GET", "/readyz", None, None, 200),
+    ("GET", "/metrics", None, None, 200),
+    ("GET", "/api/v1/profiles?limit=2", None, None, 200),
+    ("GET", "/api/v1/profiles?limit=x", None, None, 400),
+    ("GET", "/api/v1/profiles/no-such-profile", None, None, 404),
+    ("GET", "/api/v1/observations?limit=2", None, None, 200),
+    ("GET", "/api/v1/stats", None, None, 200),
+    ("GET", "/api/v1/models", None, None, 200),
+    ("POST", "/api/v1/identify", "application/json",
+     json.dumps({"ja4_r": CHROMIUM_JA4_R, "user_agent": "curl/7.88.1"}), 200),
+    ("POST", "/api/v1/fingerprint", "application/json",
+     json.dumps({"http_headers": [["Host", "example.com"], ["User-Agent", "curl/7.88.1"],
+                                  ["Accept", "*/*"]]}), 200),
+    ("POST", "/api/v1/compare", "application/json",
+     json.dumps({"a": CHROMIUM_JA4_R, "b": CHROMIUM_JA4_R}), 200),
+    ("POST", "/api/v1/compare", "application/json", json.dumps({"a": "x", "b": "y"}), 422),
+    ("POST", "/api/v1/identify", "application/json", "{not json", 400),
+    ("POST", "/api/v1/identify", "text/plain", "{}", 415),
+    ("POST", "/api/v1/profiles", "application/json", json.dumps({"id": "x"}), 401),
+    ("POST", "/api/v1/pcap", "application/octet-stream", "not a capture", 422),
+    ("POST", "/api/v1/fingerprint/identify", "application/json",
+     json.dumps({"http_headers": {"User-Agent": "curl/7.88.1", "Accept": "*/*"},
+                 "session_id": "probe-1"}), 200),
+    ("POST", "/api/v1/batch", "application/x-ndjson",
+     json.dumps({"ja4_r": CHROMIUM_JA4_R}) + "\n" + json.dumps({"ja4": 5}) + "\n", 200),
+    ("DELETE", "/healthz", None, None, 405),
+    ("GET", "/no/such/route", None, None, 404),
+]
+# The fingerprinting listener's own routes (--listener URL).
+LISTENER_PROBES = [
+    ("GET", "/api/v1/self", None, None, 200),
+    ("GET", "/api/v1/self/raw", None, None, 200),
+    ("GET", "/", None, None, 200),
+    ("GET", "/no/such/page", None, None, 404),
+    ("POST", "/api/v1/self", "application/json", "{}", 405),
+]
+# A capture file for POST /api/v1/pcap, relative to the spec's repository (web/..).
+PCAP_PROBE = "data/captures/curl.pcap"
+
+
+def find_operation(doc, method, path):
+    """(template, operation) documented for a request path, or (None, None)."""
+    for template, item in (doc.get("paths") or {}).items():
+        pattern = "^" + re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path) and isinstance(item.get(method.lower()), dict):
+            return template, item[method.lower()]
+    return None, None
+
+
+def documented_response(doc, method, path, status):
+    """The response object the document gives for this answer, or an error string."""
+    template, operation = find_operation(doc, method, path.split("?", 1)[0])
+    if operation is None:
+        # 404/405 from the router: any operation's shared response documents them.
+        name = {404: "NotFound", 405: "MethodNotAllowed"}.get(status)
+        if name and name in (doc.get("components") or {}).get("responses", {}):
+            return resolve(doc, {"$ref": f"#/components/responses/{name}"})
+        return f"no documented operation for {method} {path}"
+    response = (operation.get("responses") or {}).get(str(status))
+    if response is None:
+        return f"{method} {template} does not document status {status}"
+    return resolve(doc, response)
+
+
+def probe(doc, url, method, path, content_type, body, expected):
+    label = f"{method} {path}"
+    if isinstance(body, str):
+        body = body.encode()
+    request = urllib.request.Request(url.rstrip("/") + path, method=method, data=body)
+    if content_type:
+        request.add_header("Content-Type", content_type)
+    # The fingerprinting listener's certificate is self-signed: what is checked here is the
+    # shape of its answers, not its certificate.
+    context = ssl._create_unverified_context() if url.startswith("https:") else None
+    try:
+        with urllib.request.urlopen(request, timeout=SERVER_TIMEOUT_S, context=context) as r:
+            status, headers, payload = r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        status, headers, payload = e.code, e.headers, e.read()
+    except Exception as e:  # a refused or broken connection fails this probe
+        return [f"{label}: {e}"]
+    errors = []
+    if status != expected:
+        errors.append(f"{label}: status {status}, expected {expected}")
+    if not headers.get(REQUEST_ID_HEADER):
+        errors.append(f"{label}: no {REQUEST_ID_HEADER}")
+    response = documented_response(doc, method, path, status)
+    if isinstance(response, str):
+        return errors + [f"{label}: {response}"]
+    for name in response.get("headers") or {}:
+        if name.startswith("RateLimit-") and status == 200 and not headers.get(name):
+            errors.append(f"{label}: documented header {name} missing")
+    media_type = (headers.get("Content-Type") or "").split(";")[0].strip()
+    content = response.get("content") or {}
+    if not content:
+        return errors
+    if media_type not in content:
+        return errors + [f"{label}: Content-Type {media_type!r}, documented {sorted(content)}"]
+    schema = content[media_type].get("schema")
+    if schema is None or not media_type.endswith("json"):
+        return errors
+    lines = payload.splitlines() if media_type.endswith("ndjson") else [payload]
+    if not lines:
+        errors.append(f"{label}: empty body")
+    for number, line in enumerate(lines, 1):
+        where = f"{label} line {number}" if len(lines) > 1 else label
+        try:
+            value = json.loads(line)
+        except ValueError as e:
+            errors.append(f"{where}: not JSON ({e})")
+            continue
+        errors += validate_value(doc, schema, value, where)
+    return errors
+
+
+def validate_value(doc, schema, value, label):
+    try:
+        import jsonschema
+    except ImportError:
+        return []
+    rooted = dict({"components": doc.get("components") or {}}, **schema)
+    try:
+        jsonschema.Draft202012Validator(rooted).validate(value)
+    except jsonschema.ValidationError as e:
+        return [f"{label}: answer does not match the documented schema: {e.message[:200]} at "
+                f"{'/'.join(map(str, e.absolute_path)) or '(root)'}"]
+    return []
+
+
+def check_probes(doc, url, probes):
+    errors = []
+    for method, path, content_type, body, expected in probes:
+        errors += probe(doc, url, method, path, content_type, body, expected)
+    return errors
+
+
+def pcap_probes(spec_path):
+    path = os.path.join(os.path.dirname(os.path.abspath(spec_path)), "..", PCAP_PROBE)
+    if not os.path.isfile(path):
+        return []
+    with open(path, "rb") as f:
+        capture = f.read()
+    return [("POST", "/api/v1/pcap?identify=false", "application/vnd.tcpdump.pcap", capture, 200)]
+
+
 def check_server(url, spec_bytes):
     """The server's /openapi.json must be the file (same JSON; byte differences are reported)."""
     target = url.rstrip("/") + "/openapi.json"
@@ -392,6 +550,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--spec", required=True, help="the OpenAPI document (JSON)")
     parser.add_argument("--server", help="base URL of a running API listener")
+    parser.add_argument("--listener", help="base URL of a running fingerprinting listener")
     parser.add_argument("--self-test", action="store_true",
                         help="check that each check fails on a broken copy of the spec")
     args = parser.parse_args()
@@ -410,8 +569,15 @@ def main():
         print("note: python3 has no jsonschema package: examples not validated")
     else:
         errors += example_errors
+    probes = 0
     if args.server:
         errors += check_server(args.server, spec_bytes)
+        api_probes = PROBES + pcap_probes(args.spec)
+        errors += check_probes(doc, args.server, api_probes)
+        probes += len(api_probes)
+    if args.listener:
+        errors += check_probes(doc, args.listener, LISTENER_PROBES)
+        probes += len(LISTENER_PROBES)
     for message in errors:
         print(f"{args.spec}: {message}")
     count = sum(1 for _ in operations(doc))
@@ -420,7 +586,8 @@ def main():
         return 1
     examples = "" if example_errors is None else f", {len(list(schema_examples(doc)))} examples"
     print(f"ok: {count} operations, {len(list(all_refs(doc)))} references{examples}"
-          + (f", {args.server}/openapi.json matches" if args.server else ""))
+          + (f", {args.server}/openapi.json matches" if args.server else "")
+          + (f", {probes} live answers as documented" if probes else ""))
     return 0
 
 

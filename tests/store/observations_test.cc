@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 
 #include <limits>
+#include <map>
+#include <random>
 #include <vector>
 
 #include "store/store_fixture.h"
@@ -226,6 +228,39 @@ TEST_F(ObservationsTest, StatsAddWholeHoursAndPartialEdges) {
   EXPECT_EQ(store_->stats({.since_ms = std::numeric_limits<int64_t>::max() - 5}).total, 0u);
 }
 
+// The hour [2h, 3h) holds rows 5 (B, T, curl), 6 (A, firefox), 7 (A, chrome); the hour
+// [1h, 2h) rows 3 and 4. Each case below names the cheaper way to read its edge hour.
+TEST_F(ObservationsTest, EitherWayOfReadingAnEdgeHourCountsTheSame) {
+  using Series = std::vector<std::pair<int64_t, uint64_t>>;
+  // Head edge 2h+1: inside {6, 7}, outside {5}: the hour read whole, row 5 subtracted.
+  Stats s = store_->stats({.since_ms = 2 * kHour + 1});
+  EXPECT_EQ(s.total, 2u);
+  ASSERT_EQ(s.top_fingerprints.size(), 1u);  // B and T summed to 0 and are left out
+  EXPECT_EQ(s.top_fingerprints[0].value, "A");
+  EXPECT_EQ(s.top_fingerprints[0].count, 2u);
+  ASSERT_EQ(s.top_clients.size(), 2u);
+  EXPECT_EQ(s.top_clients[0].value, "chrome");
+  EXPECT_EQ(s.top_clients[1].value, "firefox");
+  EXPECT_EQ(s.series, (Series{{2 * kHour, 2}}));
+  // Head edge 1h+6: inside {4}, outside {3}: a tie, read as raw rows inside.
+  s = store_->stats({.since_ms = kHour + 6});
+  EXPECT_EQ(s.total, 4u);
+  EXPECT_EQ(s.series, (Series{{kHour, 1}, {2 * kHour, 3}}));
+  // Tail edge 2h+1: inside {5}, outside {6, 7}: raw rows inside.
+  s = store_->stats({.since_ms = 0, .until_ms = 2 * kHour + 1});
+  EXPECT_EQ(s.total, 5u);
+  EXPECT_EQ(s.series, (Series{{0, 2}, {kHour, 2}, {2 * kHour, 1}}));
+  // One hour cut at both ends, [2h+1, 2h+3): inside {6, 7}, outside {5}: whole minus row 5.
+  s = store_->stats({.since_ms = 2 * kHour + 1, .until_ms = 2 * kHour + 3});
+  EXPECT_EQ(s.total, 2u);
+  EXPECT_EQ(s.top_clients.size(), 2u);
+  // [2h+1, 2h+2): inside {6}, outside {5, 7}: raw.
+  s = store_->stats({.since_ms = 2 * kHour + 1, .until_ms = 2 * kHour + 2});
+  EXPECT_EQ(s.total, 1u);
+  ASSERT_EQ(s.top_clients.size(), 1u);
+  EXPECT_EQ(s.top_clients[0].value, "firefox");
+}
+
 TEST_F(ObservationsTest, HourlyCountsAreKeptWithTheRows) {
   // Checked in the table itself: the whole-hour stats above rely on it.
   EXPECT_EQ(raw_value(file_,
@@ -294,6 +329,51 @@ TEST_F(ObservationsTest, HostileTextIsStoredAsData) {
   EXPECT_EQ(found[0].client, "bobby\"tables");
   EXPECT_EQ(found[0].record, std::string("nul\0inside", 10));
   EXPECT_EQ(store_->observation_count(), 8u);
+}
+
+// Random rows over ten hours and random ranges: the stats must equal a plain count of the rows,
+// whichever way each range's edges are read.
+TEST_F(StoreTest, StatsEqualABruteForceCountOverRandomRanges) {
+  std::mt19937_64 random(20261129);
+  const std::vector<std::string> values = {"v1", "v2", "v3"};
+  const std::vector<std::string> clients = {"", "chrome", "curl"};
+  std::vector<ObservationRow> rows;
+  for (int i = 0; i < 400; ++i) {
+    ObservationRow r = row(static_cast<int64_t>(random() % (10 * kHour)), values[random() % 3],
+                           clients[random() % 3]);
+    if (random() % 2) r.ja4h = values[random() % 3];
+    rows.push_back(r);
+  }
+  std::string error;
+  ASSERT_TRUE(store_->insert_observations(rows, error)) << error;
+  for (int i = 0; i < 150; ++i) {
+    int64_t since = static_cast<int64_t>(random() % (11 * kHour)) - kHour / 2;
+    int64_t until = static_cast<int64_t>(random() % (11 * kHour)) - kHour / 2;
+    if (since > until) std::swap(since, until);
+    if (i % 10 == 0) until = std::numeric_limits<int64_t>::max();
+    std::map<std::pair<std::string, std::string>, uint64_t> fingerprints;
+    std::map<std::string, uint64_t> by_client;
+    std::map<int64_t, uint64_t> by_hour;
+    uint64_t total = 0;
+    for (const ObservationRow& r : rows) {
+      if (r.time_ms < since || r.time_ms >= until) continue;
+      ++total;
+      ++fingerprints[{"ja4", r.ja4}];
+      if (!r.ja4h.empty()) ++fingerprints[{"ja4h", r.ja4h}];
+      if (!r.client.empty()) ++by_client[r.client];
+      ++by_hour[r.time_ms / kHour * kHour];
+    }
+    const Stats s = store_->stats({.since_ms = since, .until_ms = until, .top = 100});
+    ASSERT_EQ(s.total, total) << since << " " << until;
+    ASSERT_EQ(s.top_fingerprints.size(), fingerprints.size()) << since << " " << until;
+    for (const Counted& c : s.top_fingerprints) {
+      EXPECT_EQ(c.count, (fingerprints[{c.kind, c.value}])) << c.kind << " " << c.value;
+    }
+    ASSERT_EQ(s.top_clients.size(), by_client.size());
+    for (const Counted& c : s.top_clients) EXPECT_EQ(c.count, by_client[c.value]) << c.value;
+    EXPECT_EQ(s.series,
+              (std::vector<std::pair<int64_t, uint64_t>>(by_hour.begin(), by_hour.end())));
+  }
 }
 
 }  // namespace

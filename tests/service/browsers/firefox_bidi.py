@@ -154,7 +154,8 @@ def wait_for_page(bidi, context):
 def run(args):
     bidi = Bidi(args.port)
     try:
-        bidi.command("session.new", {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
+        bidi.command("session.new",
+                     {"capabilities": {"alwaysMatch": {"acceptInsecureCerts": True}}})
         context = bidi.command("browsingContext.getTree", {})["contexts"][0]["context"]
         bidi.command("browsingContext.navigate",
                      {"context": context, "url": args.url, "wait": "complete"})

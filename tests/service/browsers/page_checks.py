@@ -173,8 +173,9 @@ def cmd_served_self(json_path, family):
 
 
 def main(argv):
-    commands = {"dom": (cmd_dom, 1), "state": (cmd_state, (2, 3)), "png": (cmd_png, 2), "hostile": (cmd_hostile, 1),
-                "match": (cmd_match, 3), "served-self": (cmd_served_self, 2)}
+    commands = {"dom": (cmd_dom, 1), "state": (cmd_state, (2, 3)), "png": (cmd_png, 2),
+                "hostile": (cmd_hostile, 1), "match": (cmd_match, 3),
+                "served-self": (cmd_served_self, 2)}
     arity = commands[argv[1]][1] if len(argv) >= 2 and argv[1] in commands else -1
     if len(argv) - 2 not in (arity if isinstance(arity, tuple) else (arity,)):
         print(__doc__)

@@ -10,7 +10,7 @@
 // acknowledged is lost while the failure is passing. stop() drains every row submitted before
 // it, then joins; only if the database keeps failing after stop() was called (kMaxStopRetries
 // attempts for one batch) are the remaining rows given up, counted in lost(), so that shutdown
-// cannot hang on a broken disk.
+// cannot hang on a broken disk. The store must outlive the writer.
 
 #include <atomic>
 #include <chrono>

@@ -111,6 +111,8 @@ class OwnedClassifierModel final : public identify::IdentityModel {
 
 }  // namespace
 
+std::string json_number(double x) { return number(x); }
+
 std::unique_ptr<const identify::IdentityModel> load_model(const std::string& option,
                                                           std::string& warning) {
   const fs::path dir = data_dir(option, "models");

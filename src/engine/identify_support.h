@@ -57,6 +57,9 @@ struct FingerprintStrings {
 [[nodiscard]] identify::Observation observation_from_strings(
     const FingerprintStrings& s, const identify::P0fDatabase* p0f = nullptr);
 
+// A confidence or similarity as JSON, to three places and without exponent ("0.5", "1").
+[[nodiscard]] std::string json_number(double x);
+
 // The `identity` object (identity.h), one line of JSON.
 [[nodiscard]] std::string identity_json(const identify::Identity& identity);
 

@@ -1,4 +1,6 @@
-// Training and prediction. XGBoost itself is behind classifier_xgb.h.
+// Training and prediction. libxgboost trains and writes the models (classifier_xgb.h); our own
+// evaluator of the JSON it writes predicts (tree_model.h): libxgboost's predict cost ~100 us
+// per row in DMatrix creation and configuration, ours a few.
 #include "identify/classifier.h"
 
 #include <algorithm>
@@ -9,12 +11,14 @@
 #include "core/hash.h"
 #include "identify/classifier_meta.h"
 #include "identify/classifier_xgb.h"
+#include "identify/tree_model.h"
 
 namespace fp::identify {
 
 struct Classifier::Impl {
   detail::ModelMeta meta;
-  detail::Booster client, tls;
+  detail::Booster client, tls;                // training, save()
+  detail::TreeModel client_trees, tls_trees;  // classify()
 };
 
 namespace {
@@ -68,6 +72,20 @@ std::vector<ClassLabel> ranked(const std::vector<float>& probs,
   return out;
 }
 
+// The evaluator of a model libxgboost wrote or read; its classes must be the labels'.
+bool build_trees(const std::string& json, size_t labels, detail::TreeModel& out,
+                 std::string& error) {
+  std::optional<detail::TreeModel> trees = detail::TreeModel::from_json(json, error);
+  if (!trees) return false;
+  if (trees->class_count() != labels) {
+    error = "model has " + std::to_string(trees->class_count()) + " classes, metadata " +
+            std::to_string(labels) + " labels";
+    return false;
+  }
+  out = std::move(*trees);
+  return true;
+}
+
 std::string training_hash(std::span<const Profile> profiles) {
   std::string all;
   for (const Profile& p : profiles) all += format_profile(p);
@@ -111,7 +129,10 @@ std::optional<Classifier> Classifier::train(std::span<const Profile> profiles,
   for (const Profile& p : profiles) features.push_back(compute_features(wire_data_of(p)));
   if (!train_target(profiles, features, client_label, meta.client_labels, options, c.impl_->client,
                     error) ||
-      !train_target(profiles, features, tls_label, meta.tls_labels, options, c.impl_->tls, error)) {
+      !train_target(profiles, features, tls_label, meta.tls_labels, options, c.impl_->tls, error) ||
+      !build_trees(c.impl_->client.save_json(), meta.client_labels.size(), c.impl_->client_trees,
+                   error) ||
+      !build_trees(c.impl_->tls.save_json(), meta.tls_labels.size(), c.impl_->tls_trees, error)) {
     return std::nullopt;
   }
   return c;
@@ -122,8 +143,11 @@ std::optional<Classifier> Classifier::load(const ModelFiles& files, std::string&
   if (!meta) return std::nullopt;
   Classifier c;
   c.impl_->meta = std::move(*meta);
+  const detail::ModelMeta& m = c.impl_->meta;
   if (!c.impl_->client.load_json(files.client_model, error) ||
-      !c.impl_->tls.load_json(files.tls_model, error)) {
+      !c.impl_->tls.load_json(files.tls_model, error) ||
+      !build_trees(files.client_model, m.client_labels.size(), c.impl_->client_trees, error) ||
+      !build_trees(files.tls_model, m.tls_labels.size(), c.impl_->tls_trees, error)) {
     return std::nullopt;
   }
   return c;
@@ -139,15 +163,14 @@ ClassifierResult Classifier::classify(const FeatureVector& features) const {
   if (features.size() != feature_count()) return result;
   const float threshold = meta.options.threshold;
   std::vector<ClassLabel> clients =
-      ranked(impl_->client.predict(features, feature_count()), meta.client_labels);
+      ranked(impl_->client_trees.predict(features), meta.client_labels);
   if (!clients.empty()) {
     result.client_confidence = clients.front().confidence;
     if (clients.front().confidence >= threshold) result.client = clients.front().name;
     clients.resize(std::min<size_t>(clients.size(), 3));
     result.alternatives = std::move(clients);
   }
-  const std::vector<ClassLabel> libs =
-      ranked(impl_->tls.predict(features, feature_count()), meta.tls_labels);
+  const std::vector<ClassLabel> libs = ranked(impl_->tls_trees.predict(features), meta.tls_labels);
   if (!libs.empty()) {
     result.tls_confidence = libs.front().confidence;
     if (libs.front().confidence >= threshold) result.tls_library = libs.front().name;

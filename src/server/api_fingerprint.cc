@@ -29,8 +29,6 @@ Response identify_route(ServiceContext& context, const Request& request) {
   return identify_response(context, std::get<engine::FingerprintStrings>(parsed));
 }
 
-double rounded(double x) { return std::round(x * 1000) / 1000; }
-
 // The original design's request: {tls_data, http_headers, session_id} -> family, version,
 // variant and their confidences.
 Response legacy_identify_route(ServiceContext& context, const Request& request) {
@@ -52,35 +50,28 @@ Response legacy_identify_route(ServiceContext& context, const Request& request) 
     }
     return std::move(*r);
   }
-  Response full =
-      fingerprint_response(context, std::get<FingerprintRequest>(parsed), request, "api");
-  if (full.status != 200) return full;
-  const json::object record = json::parse(full.body).as_object();
-  const json::object* identity =
-      record.contains("identity") ? record.at("identity").if_object() : nullptr;
-  json::object out;
-  out["session_id"] = session.empty() ? json::value(nullptr) : json::value(session);
-  const json::object* client = identity && identity->at("client").is_object()
-                                   ? &identity->at("client").as_object()
-                                   : nullptr;
-  const double confidence = client ? client->at("confidence").to_number<double>() : 0;
-  out["family"] = client ? client->at("name") : json::value(nullptr);
-  out["version"] = client ? client->at("version") : json::value(nullptr);
-  out["variant"] = identity ? identity->at("profile") : json::value(nullptr);
-  out["family_confidence"] = rounded(confidence);
-  out["version_confidence"] = rounded(client && client->at("version").is_string() ? confidence : 0);
-  out["variant_confidence"] = rounded(identity && identity->at("quality").is_number()
-                                          ? identity->at("quality").to_number<double>()
-                                          : 0);
-  for (const char* key : {"ja4", "ja3", "ja4t"}) {
-    out[key] = record.contains(key) ? record.at(key) : json::value(nullptr);
-  }
-  const json::value* http = record.if_contains("http");
-  out["ja4h"] = http && http->is_array() && !http->as_array().empty()
-                    ? http->as_array()[0].as_object().at("ja4h")
-                    : json::value(nullptr);
-  out["identity"] = identity ? json::value(*identity) : json::value(nullptr);
-  return json_response(out);
+  auto done = fingerprint_inputs(context, std::get<FingerprintRequest>(parsed), request, "api");
+  if (auto* r = std::get_if<Response>(&done)) return std::move(*r);
+  const Fingerprinted& f = std::get<Fingerprinted>(done);
+  const CachedIdentity& id = *f.identity;
+  auto text = [](const std::string& s) {
+    return s.empty() ? std::string("null") : json::serialize(json::string(s));
+  };
+  const bool named = !id.client.empty() && id.client != "unknown";
+  const double confidence = named ? id.client_confidence : 0;
+  // Written by hand: confidences read "0.97", not Boost.JSON's "9.7E-1".
+  Response r;
+  r.body =
+      "{\"session_id\":" + text(session) + ",\"family\":" + text(id.client) +
+      ",\"version\":" + text(id.client_version) + ",\"variant\":" + text(id.profile) +
+      ",\"family_confidence\":" + engine::json_number(confidence) +
+      ",\"version_confidence\":" + engine::json_number(id.client_version.empty() ? 0 : confidence) +
+      ",\"variant_confidence\":" + engine::json_number(id.profile.empty() ? 0 : id.quality) +
+      ",\"ja4\":" + text(f.record.tls ? f.record.tls->ja4 : "") +
+      ",\"ja3\":" + text(f.record.tls ? f.record.tls->ja3.hash : "") +
+      ",\"ja4h\":" + text(f.record.http.empty() ? "" : f.record.http.front().ja4h) +
+      ",\"identity\":" + id.json + "}";
+  return r;
 }
 
 // One side of /compare: a JA4_r / JA4_ro string, {"profile": id}, or /identify's fields.
@@ -136,13 +127,17 @@ Response compare_route(ServiceContext& context, const Request& request) {
   if (auto* r = std::get_if<Response>(&b)) return std::move(*r);
   const identify::Similarity s =
       identify::compare(std::get<identify::Observation>(a), std::get<identify::Observation>(b));
-  json::object scores;
+  std::string fields_text;
   for (size_t i = 0; i < identify::kSimilarityFields; ++i) {
     const auto f = static_cast<identify::SimilarityField>(i);
-    scores[identify::field_name(f)] = s.fields[i] ? json::value(rounded(*s.fields[i])) : nullptr;
+    fields_text += (i ? "," : "") + json::serialize(json::string(identify::field_name(f))) + ":" +
+                   (s.fields[i] ? engine::json_number(*s.fields[i]) : std::string("null"));
   }
-  return json_response(
-      {{"similarity", rounded(s.quality)}, {"coverage", rounded(s.coverage)}, {"fields", scores}});
+  Response r;
+  r.body = "{\"similarity\":" + engine::json_number(s.quality) +
+           ",\"coverage\":" + engine::json_number(s.coverage) + ",\"fields\":{" + fields_text +
+           "}}";
+  return r;
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "server/api_listener.h"
 
+#include "server/request_id.h"
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -77,6 +79,7 @@ bhttp::response<bhttp::string_body> to_message(Response&& response, unsigned ver
 bhttp::response<bhttp::string_body> limit_response(bhttp::status status, std::string detail) {
   bhttp::response<bhttp::string_body> message{status, 11};
   message.set(bhttp::field::content_type, "application/problem+json");
+  message.set("X-Request-Id", new_request_id());
   message.keep_alive(false);
   message.body() =
       "{\"type\":\"https://fingerprint-api.dev/problems/" +

@@ -435,6 +435,19 @@ std::string apply_tier_variable(ServerConfig& config, const std::string& name,
   return name + ": unknown setting (fingerprint serve --help lists them)";
 }
 
+// A variable named like a setting of a section (FP_LIMITS_..., FP_TIERS_...) is ours: a typo
+// there is an error. Other FP_* names (a client's FP_API_KEY, a test's FP_KEEP_TMP) are not
+// settings of the service and are left alone.
+bool in_a_section(const std::string& name) {
+  for (const auto& def : key_defs()) {
+    const size_t dot = def.path.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string section = env_name(def.path.substr(0, dot)) + "_";
+    if (name.rfind(section, 0) == 0) return true;
+  }
+  return name.rfind("FP_TIERS_", 0) == 0;
+}
+
 std::string apply_environment(ServerConfig& config, const std::map<std::string, std::string>& env) {
   for (const auto& [name, value] : env) {
     if (name.rfind("FP_", 0) != 0) continue;
@@ -446,7 +459,7 @@ std::string apply_environment(ServerConfig& config, const std::map<std::string, 
     if (def) {
       problem = def->set(config, RawValue{nullptr, value});
       if (!problem.empty()) problem = name + ": " + problem;
-    } else {
+    } else if (in_a_section(name)) {
       problem = apply_tier_variable(config, name, value);
     }
     if (!problem.empty()) return problem;

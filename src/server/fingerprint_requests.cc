@@ -188,24 +188,34 @@ std::variant<engine::FingerprintStrings, Response> read_identify_request(const j
   return s;
 }
 
-Response fingerprint_response(ServiceContext& context, const FingerprintRequest& fingerprint,
-                              const Request& request, std::string_view source) {
+std::variant<Fingerprinted, Response> fingerprint_inputs(ServiceContext& context,
+                                                         const FingerprintRequest& fingerprint,
+                                                         const Request& request,
+                                                         std::string_view source) {
   auto record = engine::record_from_inputs(fingerprint.inputs);
   if (!record) {
     context.metrics.parse_failure("api", record.error().field);
     return unprocessable(request, record.error().field, record.error().message);
   }
-  std::optional<CachedIdentity> identity;
+  Fingerprinted out{std::move(*record), std::nullopt};
   if (fingerprint.identify) {
     const auto engine = context.engine.current();
-    identify::Observation observation = engine->observe(*record);
+    identify::Observation observation = engine->observe(out.record);
     if (observation.user_agent.empty()) observation.user_agent = fingerprint.user_agent;
-    identity = identify_cached(context, *engine, observation);
-    record->identity = identity->json;
+    out.identity = identify_cached(context, *engine, observation);
+    out.record.identity = out.identity->json;
   }
-  record_observation(context, *record, identity ? &*identity : nullptr, source, request.peer);
+  record_observation(context, out.record, out.identity ? &*out.identity : nullptr, source,
+                     request.peer);
+  return out;
+}
+
+Response fingerprint_response(ServiceContext& context, const FingerprintRequest& fingerprint,
+                              const Request& request, std::string_view source) {
+  auto done = fingerprint_inputs(context, fingerprint, request, source);
+  if (auto* r = std::get_if<Response>(&done)) return std::move(*r);
   Response r;
-  r.body = capture::to_json_line(*record);
+  r.body = capture::to_json_line(std::get<Fingerprinted>(done).record);
   return r;
 }
 

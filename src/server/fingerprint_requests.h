@@ -11,6 +11,7 @@
 #include "engine/identify_support.h"
 #include "engine/inputs.h"
 #include "server/http_types.h"
+#include "server/identification.h"
 
 namespace fp::server {
 
@@ -30,7 +31,15 @@ struct FingerprintRequest {
     const boost::json::object& body, const Request& request);
 
 // A record from the inputs (422 when one does not parse), identified when asked, stored as an
-// observation from `source`. The body is the analyze record as JSON.
+// observation from `source`.
+struct Fingerprinted {
+  capture::StreamRecord record;  // record.identity holds the identity JSON when identified
+  std::optional<CachedIdentity> identity;
+};
+[[nodiscard]] std::variant<Fingerprinted, Response> fingerprint_inputs(
+    ServiceContext& context, const FingerprintRequest& fingerprint, const Request& request,
+    std::string_view source);
+// The same, answered with the analyze record as JSON.
 [[nodiscard]] Response fingerprint_response(ServiceContext& context,
                                             const FingerprintRequest& fingerprint,
                                             const Request& request, std::string_view source);

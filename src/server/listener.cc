@@ -52,6 +52,7 @@ void admit(const std::shared_ptr<ListenerShared>& shared, tcp::socket socket) {
     socket.close(ec);
     return;
   }
+  (void)detail::set_close_on_exec(socket.native_handle());
   std::string syn = detail::take_saved_syn(socket.native_handle());
   const uint64_t id = shared->last_connection_id.fetch_add(1) + 1;
   shared->open.fetch_add(1);  // released by ~Connection
@@ -127,6 +128,7 @@ bool FingerprintListener::start(std::string& error) {
   };
   acceptor->open(endpoint->protocol(), ec);
   if (ec) return fail("cannot open a socket for");
+  (void)detail::set_close_on_exec(acceptor->native_handle());
   acceptor->set_option(tcp::acceptor::reuse_address(true), ec);
   if (ec) return fail("cannot set up");
   acceptor->bind(*endpoint, ec);
@@ -146,8 +148,9 @@ bool FingerprintListener::start(std::string& error) {
     state_->acceptor = acceptor;
   }
   auto ignore = [](const std::exception_ptr&) {};
-  asio::co_spawn(acceptor->get_executor(),
-                 accept_loop(state_->shared, acceptor, state_->io.get_executor()), ignore);
+  const asio::any_io_executor connections = state_->io.get_executor();
+  asio::co_spawn(acceptor->get_executor(), accept_loop(state_->shared, acceptor, connections),
+                 ignore);
   return true;
 }
 

@@ -4,7 +4,9 @@
 // or the HTTP/1 request head - and hands it with every request to a handler.
 //
 // Threads: the io_context may be run by several threads; each connection runs on its own strand.
-// Observer and handler calls come from any of those threads.
+// Observer and handler calls come from any of those threads. The observer and the handler's
+// captures must outlive the io_context's run: connections still open after the listener is
+// destroyed finish on their own and report to the observer.
 
 #include <chrono>
 #include <cstddef>

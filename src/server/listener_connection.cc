@@ -41,6 +41,7 @@ void ListenerShared::remove(uint64_t id) {
 std::vector<std::shared_ptr<Connection>> ListenerShared::begin_stop() {
   std::lock_guard lock(mutex_);
   stopping_ = true;
+  stopping_now = true;
   std::vector<std::shared_ptr<Connection>> live;
   for (const auto& [id, weak] : connections_) {
     if (auto connection = weak.lock()) live.push_back(std::move(connection));
@@ -100,7 +101,7 @@ void Connection::report_limit(std::string_view limit) {
 }
 
 void Connection::report_handshake(std::string_view result) {
-  if (stop_requested_ || shared_->observer == nullptr) return;
+  if (stopping() || shared_->observer == nullptr) return;
   shared_->observer->handshake(result, capture_.alpn);
 }
 
@@ -218,7 +219,7 @@ void Connection::record_negotiated() {
 }
 
 asio::awaitable<size_t> Connection::read_some(asio::mutable_buffer buffer) {
-  if (stop_requested_ && idle_) co_return 0;
+  if (stopping() && idle_) co_return 0;
   auto [ec, n] = co_await stream_.async_read_some(buffer, kAwait);
   co_return ec ? 0 : n;
 }

@@ -49,6 +49,7 @@ struct ListenerShared {
   ListenerObserver* observer = nullptr;
   std::atomic<size_t> open{0};
   std::atomic<uint64_t> last_connection_id{0};
+  std::atomic<bool> stopping_now{false};  // stopping(), without the lock, for hot paths
 
   // Registers a connection so that stop() reaches it; false once stopping.
   [[nodiscard]] bool add(uint64_t id, const std::shared_ptr<Connection>& connection);
@@ -80,7 +81,11 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // For the protocol loops, on the strand:
   [[nodiscard]] const ListenerOptions& options() const noexcept { return shared_->options; }
   [[nodiscard]] CallerCapture& capture() noexcept { return capture_; }
-  [[nodiscard]] bool stopping() const noexcept { return stop_requested_; }
+  // stop() was called: on the listener (seen at once, even while this strand is busy in the
+  // handler) or on this connection.
+  [[nodiscard]] bool stopping() const noexcept {
+    return stop_requested_ || shared_->stopping_now.load();
+  }
   // The limit whose deadline closed the connection, or "".
   [[nodiscard]] std::string_view expired() const noexcept { return expired_; }
   void report_limit(std::string_view limit);

@@ -32,9 +32,10 @@ class Http1Session {
   asio::awaitable<bool> read_body(uint64_t length, bool expect_continue, std::string& body);
   asio::awaitable<bool> read_more();
   // The listener's own error response; the connection closes after it.
-  // (No default argument: GCC 12 mishandles them in coroutines.)
+  // `request` is the caller's, alive across the co_await: GCC 12 corrupts class-type
+  // arguments passed by value to a coroutine from a temporary.
   asio::awaitable<bool> refuse(int status, std::string_view slug, std::string_view detail,
-                               Request request);
+                               Request& request);
 
   Connection& c_;
   std::string in_;  // decrypted bytes not yet consumed: a pipelined next request stays here
@@ -60,7 +61,8 @@ asio::awaitable<bool> Http1Session::serve_one() {
   const std::string_view head(in_.data(), parse->consumed);
   std::optional<Request> request = make_request(parse->request, c_.capture().peer);
   if (!request) {
-    (void)co_await refuse(400, "bad-request", "the request target is not a path", Request{});
+    Request unusable;
+    (void)co_await refuse(400, "bad-request", "the request target is not a path", unusable);
     co_return false;
   }
   c_.capture().http1_head.assign(head);
@@ -69,19 +71,16 @@ asio::awaitable<bool> Http1Session::serve_one() {
 
   const BodyLength body = request_body_length(parse->request.headers);
   if (body.framing == BodyFraming::kChunked) {
-    (void)co_await refuse(411, "length-required", "send the body with a Content-Length",
-                          std::move(*request));
+    (void)co_await refuse(411, "length-required", "send the body with a Content-Length", *request);
     co_return false;
   }
   if (body.framing == BodyFraming::kInvalid) {
-    (void)co_await refuse(400, "bad-request", "the Content-Length is not valid",
-                          std::move(*request));
+    (void)co_await refuse(400, "bad-request", "the Content-Length is not valid", *request);
     co_return false;
   }
   if (body.length > c_.options().max_body_bytes) {
     c_.report_limit(kLimitMaxBodyBytes);
-    (void)co_await refuse(413, "body-too-large", "the request body is too large",
-                          std::move(*request));
+    (void)co_await refuse(413, "body-too-large", "the request body is too large", *request);
     co_return false;
   }
   const bool has_body =
@@ -122,12 +121,14 @@ asio::awaitable<std::optional<http::Http1Parse>> Http1Session::read_head() {
                            parse.error == http::Http1Error::kTooManyHeaders;
     if (too_large) {
       c_.report_limit(kLimitMaxHeaderBytes);
-      (void)co_await refuse(431, "header-too-large", "the request head is too large", Request{});
+      Request unparsed;
+      (void)co_await refuse(431, "header-too-large", "the request head is too large", unparsed);
       co_return std::nullopt;
     }
     if (parse.status == http::ParseStatus::kDone) co_return parse;
     if (parse.status == http::ParseStatus::kError) {
-      (void)co_await refuse(400, "bad-request", http::describe(parse.error), Request{});
+      Request unparsed;
+      (void)co_await refuse(400, "bad-request", http::describe(parse.error), unparsed);
       co_return std::nullopt;
     }
     const bool more = co_await read_more();
@@ -163,7 +164,7 @@ asio::awaitable<bool> Http1Session::read_more() {
 }
 
 asio::awaitable<bool> Http1Session::refuse(int status, std::string_view slug,
-                                           std::string_view detail, Request request) {
+                                           std::string_view detail, Request& request) {
   const Clock::time_point began = Clock::now();
   if (request.peer.empty()) request.peer = c_.capture().peer;
   if (request.request_id.empty()) request.request_id = request_id_for(request.headers);

@@ -203,6 +203,8 @@ void Http2Session::arm_read_deadline() {
 }
 
 void Http2Session::answer_ready_streams() {
+  if (ready_.empty()) return;
+  c_.disarm();  // handlers may take their time; the loop arms the next read's deadline
   std::vector<int32_t> ready;
   ready.swap(ready_);
   for (int32_t id : ready) {
@@ -371,11 +373,15 @@ int Http2Session::on_stream_close(nghttp2_session*, int32_t stream_id, uint32_t,
   return 0;
 }
 
-// nghttp2 refuses a stream past SETTINGS_MAX_CONCURRENT_STREAMS through this callback.
+// nghttp2 turns away a stream past SETTINGS_MAX_CONCURRENT_STREAMS through this callback:
+// REFUSED_STREAM before the client acknowledged our SETTINGS, a connection error after.
 int Http2Session::on_invalid_frame(nghttp2_session*, const nghttp2_frame* frame, int error,
                                    void* self) {
-  if (frame->hd.type == NGHTTP2_HEADERS && error == NGHTTP2_ERR_REFUSED_STREAM) {
-    static_cast<Http2Session*>(self)->c_.report_limit(kLimitMaxConcurrentStreams);
+  auto& session = *static_cast<Http2Session*>(self);
+  const bool over_limit =
+      error == NGHTTP2_ERR_REFUSED_STREAM || session.streams_.size() >= kMaxConcurrentStreams;
+  if (frame->hd.type == NGHTTP2_HEADERS && over_limit) {
+    session.c_.report_limit(kLimitMaxConcurrentStreams);
   }
   return 0;
 }

@@ -1,5 +1,6 @@
 #include "server/listener_socket.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -12,6 +13,11 @@ namespace fp::server::detail {
 bool enable_save_syn(int listen_fd) noexcept {
   const int on = 1;
   return ::setsockopt(listen_fd, IPPROTO_TCP, TCP_SAVE_SYN, &on, sizeof on) == 0;
+}
+
+bool set_close_on_exec(int fd) noexcept {
+  const int flags = ::fcntl(fd, F_GETFD);
+  return flags >= 0 && ::fcntl(fd, F_SETFD, flags | FD_CLOEXEC) == 0;
 }
 
 std::string take_saved_syn(int fd) {

@@ -13,6 +13,11 @@ inline constexpr size_t kMaxSavedSyn = 512;
 // connection's SYN headers until read. False when the kernel refuses.
 [[nodiscard]] bool enable_save_syn(int listen_fd) noexcept;
 
+// Marks a descriptor close-on-exec, so that a process the service starts (a shell, a helper)
+// does not inherit the listening socket, which would keep the port accepting after stop().
+// Asio opens and accepts sockets without SOCK_CLOEXEC.
+[[nodiscard]] bool set_close_on_exec(int fd) noexcept;
+
 // The SYN's IP and TCP headers (TCP_SAVED_SYN) of an accepted socket; "" when the kernel kept
 // none. The kernel frees them once read, so this gives them once.
 [[nodiscard]] std::string take_saved_syn(int fd);

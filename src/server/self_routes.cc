@@ -140,7 +140,8 @@ Response SelfRoutes::handle(const CallerCapture& caller, const Request& incoming
   }
   response.set_header("X-Request-Id", request.request_id);
   const auto took = std::chrono::steady_clock::now() - started;
-  const std::string_view route_name = response.status == 404 ? "unmatched" : request.path;
+  const std::string_view route_name =
+      response.status == 404 ? std::string_view("unmatched") : std::string_view(request.path);
   context_.metrics.request(route_name.size() > 32 ? "unmatched" : route_name, request.method,
                            response.status, std::chrono::duration<double>(took).count());
   context_.log.request(request, response, route_name, took);

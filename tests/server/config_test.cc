@@ -319,6 +319,10 @@ TEST(LoadConfig, UnknownKeysAndVariablesAreErrors) {
             "FP_LIMITS_MAX_BODY_BYTE: unknown setting (fingerprint serve --help lists them)");
   EXPECT_EQ(error_of("", {{"FP_TIERS_GOLD_RATE", "10"}}),
             "FP_TIERS_GOLD_RATE: no tier named \"gold\"");
+  // FP_* names outside the settings' sections belong to other programs: left alone.
+  std::string error;
+  EXPECT_TRUE(load_config("", {{"FP_KEEP_TMP", "1"}, {"FP_API_KEY", "fpk_x"}}, error).has_value())
+      << error;
 }
 
 TEST(LoadConfig, TiersAndCombinationsAreChecked) {

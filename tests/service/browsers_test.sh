@@ -123,12 +123,14 @@ CHROMIUM_FLAGS=(--headless=new --no-sandbox --disable-gpu --ignore-certificate-e
   --no-first-run --no-default-browser-check --disable-background-networking
   --disable-component-update --disable-sync --hide-scrollbars)
 
-# chromium_dom <url> <out.html>: the DOM after the page's script ran.
+# chromium_dom <url> <out.html> [flags...]: the DOM after the page's script ran.
 chromium_dom() {
-  local profile
+  local profile url=$1 out=$2
+  shift 2
   profile=$(mktemp -d -p "$TMP" chromium.XXXXXX)
-  timeout -k 5 "$BROWSER_TIMEOUT_S" chromium "${CHROMIUM_FLAGS[@]}" --user-data-dir="$profile" \
-    --virtual-time-budget="$VIRTUAL_TIME_BUDGET_MS" --dump-dom "$1" >"$2" 2>"$2.log"
+  timeout -k 5 "$BROWSER_TIMEOUT_S" chromium "${CHROMIUM_FLAGS[@]}" "$@" \
+    --user-data-dir="$profile" --virtual-time-budget="$VIRTUAL_TIME_BUDGET_MS" \
+    --dump-dom "$url" >"$out" 2>"$out.log"
 }
 
 # chromium_screenshot <url> <width> <out.png>
@@ -168,15 +170,17 @@ EOF
 # ---- capture ----
 
 # capture_start <file.pcap> <port>: tcpdump on loopback; waits until it listens.
+# --immediate-mode: without it, libpcap hands packets over a block at a time, and the block
+# still filling when tcpdump is stopped is lost (a short page load can be all in that block).
 capture_start() {
-  start "$1.log" tcpdump -i lo -U -n -w "$1" "tcp port $2"
+  start "$1.log" tcpdump -i lo --immediate-mode -U -n -w "$1" "tcp port $2"
   CAPTURE_PID=$STARTED
   wait_for 10 grep -q "listening on" "$1.log"
 }
 
 # capture_stop <file.pcap> <out.jsonl>: stops tcpdump and analyzes the capture.
 capture_stop() {
-  sleep 0.5  # let the last segments reach the capture before it stops
+  sleep 1  # let the last segments (FIN, RST) reach the capture before it stops
   kill -INT "$CAPTURE_PID" 2>/dev/null
   wait "$CAPTURE_PID" 2>/dev/null
   (cd "$ROOT" && "$BIN" analyze --identify "$1") >"$2"
@@ -268,6 +272,8 @@ check "curl: /api/v1/self names curl" \
   python3 "$HELPERS/page_checks.py" served-self "$ARTIFACTS/curl-self.json" curl
 
 # browser_run <browser> <family>: capture while the browser loads the page, then compare.
+# Browsers: chromium, chromium-h1 (HTTP/2 disabled: the listener's HTTP/1.1 keep-alive path;
+# its ClientHello offers no h2, so no profile is expected to name it: family "-"), firefox.
 browser_run() {
   local browser=$1 family=$2 pcap="$ARTIFACTS/$1.pcap"
   if ! capture_start "$pcap" "$TLS_PORT"; then
@@ -277,6 +283,8 @@ browser_run() {
   local loaded=0
   if [[ $browser == chromium ]]; then
     chromium_dom "$SITE/" "$ARTIFACTS/$browser-dom.html" && loaded=1
+  elif [[ $browser == chromium-h1 ]]; then
+    chromium_dom "$SITE/" "$ARTIFACTS/$browser-dom.html" --disable-http2 && loaded=1
   else
     firefox_page "$SITE/" "$browser" >/dev/null && loaded=1
   fi
@@ -293,7 +301,7 @@ browser_run() {
   else
     fail "$browser: the page's state is '${state:-none}', not ready"
   fi
-  check "$browser: the page's JA4 is analyze's JA4 for its connection; client is $family" \
+  check "$browser: the page's JA4 is analyze's JA4 for its connection; client is ${family/#-/any}" \
     python3 "$HELPERS/page_checks.py" match "$ARTIFACTS/$browser-dom.html" \
     "$ARTIFACTS/$browser.jsonl" "$family"
 }
@@ -305,6 +313,9 @@ for width in "${WIDTHS[@]}"; do
   check "chromium: screenshot at $width px" \
     python3 "$HELPERS/page_checks.py" png "$ARTIFACTS/chromium-$width.png" "$width"
 done
+
+echo "== chromium over HTTP/1.1"
+browser_run chromium-h1 -
 
 echo "== firefox"
 browser_run firefox firefox

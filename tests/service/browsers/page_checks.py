@@ -10,6 +10,7 @@
   page_checks.py match DOM JSONL FAMILY   the page's JA4 is the one `fingerprint analyze`
                                           computed for the page's own connection (found by the
                                           port the page shows), and its client names FAMILY
+                                          ("-": any client)
   page_checks.py served-self JSON FAMILY  a record fetched from /api/v1/self names FAMILY
 
 Each command prints one line saying what it saw, and exits 1 when the check fails.
@@ -153,7 +154,7 @@ def cmd_match(dom_path, jsonl_path, family):
         if record.get("ja4") != page_ja4:
             failures.append(f"page JA4 {page_ja4} != analyze JA4 {record.get('ja4')} "
                             f"for port {port_text}")
-    if not family_matches(values.get("client", ""), family):
+    if family != "-" and not family_matches(values.get("client", ""), family):
         failures.append(f"the page's client is {values.get('client')!r}, expected {family}")
     if failures:
         print("; ".join(failures))

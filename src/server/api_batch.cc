@@ -56,15 +56,17 @@ Response batch_route(ServiceContext& context, const Request& request) {
                    "send the body as application/x-ndjson: one JSON request object a line",
                    "Content-Type", request.request_id);
   }
-  std::vector<std::string_view> lines;
+  // Each request line with its 1-based line number in the body (blank lines are skipped but
+  // counted, so a problem names the line the caller sees in the file).
+  std::vector<std::pair<std::string_view, size_t>> lines;
   std::string_view rest = request.body;
-  while (!rest.empty()) {
+  for (size_t number = 1; !rest.empty(); ++number) {
     const size_t end = std::min(rest.find('\n'), rest.size());
     std::string_view line = rest.substr(0, end);
     rest.remove_prefix(std::min(end + 1, rest.size()));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.find_first_not_of(" \t") == std::string_view::npos) continue;
-    lines.push_back(line);
+    lines.emplace_back(line, number);
   }
   if (lines.size() > context.config.max_batch_lines) {
     context.metrics.limit_hit("max_batch_lines");
@@ -79,8 +81,8 @@ Response batch_route(ServiceContext& context, const Request& request) {
   }
   Response r;
   r.content_type = "application/x-ndjson";
-  for (size_t i = 0; i < lines.size(); ++i) {
-    r.body += answer_line(context, request, lines[i], i + 1);
+  for (const auto& [line, number] : lines) {
+    r.body += answer_line(context, request, line, number);
     r.body += '\n';
   }
   return r;

@@ -29,6 +29,14 @@ Response identify_route(ServiceContext& context, const Request& request) {
   return identify_response(context, std::get<engine::FingerprintStrings>(parsed));
 }
 
+// A problem of /fingerprint's, naming the field as this route's caller sent it.
+Response as_legacy(Response r) {
+  for (size_t at; (at = r.body.find("tls_client_hello")) != std::string::npos;) {
+    r.body.replace(at, 16, "tls_data");
+  }
+  return r;
+}
+
 // The original design's request: {tls_data, http_headers, session_id} -> family, version,
 // variant and their confidences.
 Response legacy_identify_route(ServiceContext& context, const Request& request) {
@@ -43,15 +51,9 @@ Response legacy_identify_route(ServiceContext& context, const Request& request) 
   if (const json::value* v = in.if_contains("http_headers")) translated["http_headers"] = *v;
   if (!fields.ok()) return fields.problem_response(request);
   auto parsed = read_fingerprint_request(translated, request);
-  if (auto* r = std::get_if<Response>(&parsed)) {
-    // Name the field as this route's caller sent it.
-    for (size_t at; (at = r->body.find("tls_client_hello")) != std::string::npos;) {
-      r->body.replace(at, 16, "tls_data");
-    }
-    return std::move(*r);
-  }
+  if (auto* r = std::get_if<Response>(&parsed)) return as_legacy(std::move(*r));
   auto done = fingerprint_inputs(context, std::get<FingerprintRequest>(parsed), request, "api");
-  if (auto* r = std::get_if<Response>(&done)) return std::move(*r);
+  if (auto* r = std::get_if<Response>(&done)) return as_legacy(std::move(*r));
   const Fingerprinted& f = std::get<Fingerprinted>(done);
   const CachedIdentity& id = *f.identity;
   auto text = [](const std::string& s) {
@@ -125,18 +127,35 @@ Response compare_route(ServiceContext& context, const Request& request) {
   if (auto* r = std::get_if<Response>(&a)) return std::move(*r);
   auto b = compare_side(context, in.if_contains("b"), "b", request);
   if (auto* r = std::get_if<Response>(&b)) return std::move(*r);
-  const identify::Similarity s =
-      identify::compare(std::get<identify::Observation>(a), std::get<identify::Observation>(b));
+  const auto& oa = std::get<identify::Observation>(a);
+  const auto& ob = std::get<identify::Observation>(b);
+  const identify::Similarity s = identify::compare(oa, ob);
+  // Fingerprints both sides carry, equal or not: all a comparison of hashes can say.
+  std::string equal_text;
+  size_t shared = 0, same = 0;
+  for (size_t k = 0; k < identify::kFingerprintKinds; ++k) {
+    if (oa.values[k].empty() || ob.values[k].empty()) continue;
+    ++shared;
+    same += oa.values[k] == ob.values[k];
+    const auto kind = static_cast<identify::FingerprintKind>(k);
+    equal_text += std::string(equal_text.empty() ? "" : ",") + "\"" +
+                  std::string(identify::key_of(kind)) +
+                  "\":" + (oa.values[k] == ob.values[k] ? "true" : "false");
+  }
   std::string fields_text;
   for (size_t i = 0; i < identify::kSimilarityFields; ++i) {
     const auto f = static_cast<identify::SimilarityField>(i);
     fields_text += (i ? "," : "") + json::serialize(json::string(identify::field_name(f))) + ":" +
                    (s.fields[i] ? engine::json_number(*s.fields[i]) : std::string("null"));
   }
+  // No field to compare (hashes only): the share of equal fingerprints, else nothing to say.
+  const std::string similarity =
+      s.coverage > 0 ? engine::json_number(s.quality)
+      : shared > 0   ? engine::json_number(static_cast<double>(same) / static_cast<double>(shared))
+                     : std::string("null");
   Response r;
-  r.body = "{\"similarity\":" + engine::json_number(s.quality) +
-           ",\"coverage\":" + engine::json_number(s.coverage) + ",\"fields\":{" + fields_text +
-           "}}";
+  r.body = "{\"similarity\":" + similarity + ",\"coverage\":" + engine::json_number(s.coverage) +
+           ",\"fields\":{" + fields_text + "},\"equal\":{" + equal_text + "}}";
   return r;
 }
 

@@ -40,6 +40,14 @@ struct SessionHandle {
 };
 
 std::string decoded_path(std::string_view target) {
+  // Absolute form (RFC 9112 3.2.2, "GET http://host/path"): the path is what follows the
+  // authority.
+  if (const size_t scheme = target.find("://");
+      scheme != std::string_view::npos && target.find('/') > scheme) {
+    const size_t path_start = target.find('/', scheme + 3);
+    target =
+        path_start == std::string_view::npos ? std::string_view("/") : target.substr(path_start);
+  }
   const std::string_view path = target.substr(0, target.find('?'));
   if (path.find('%') == std::string_view::npos) return std::string(path);
   auto escaped = boost::urls::make_pct_string_view(path);
@@ -142,6 +150,9 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
   while (!stopping) {
     bhttp::request_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+    // Beast checks Content-Length against its default body limit while reading the head; the
+    // route's own limit is set once the head says which route it is.
+    parser.body_limit(boost::none);
     lowest.expires_after(first ? options.header_timeout : options.idle_timeout);
     idle = true;
     auto [ec, head_bytes] =
@@ -187,8 +198,21 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
       bhttp::response<bhttp::empty_body> go_on{bhttp::status::continue_, head.version()};
       co_await bhttp::async_write(stream, go_on, kAwaitNoThrow);
     }
-    lowest.expires_after(options.body_timeout);
-    auto [body_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAwaitNoThrow);
+    // A timer that cancels the read rather than the stream's expiry, which would close the
+    // socket before the 408 could be written.
+    lowest.expires_never();
+    asio::steady_timer body_timer(lowest.get_executor(), options.body_timeout);
+    bool body_timed_out = false;
+    body_timer.async_wait([&lowest, &body_timed_out](const boost::system::error_code& e) {
+      if (e) return;
+      body_timed_out = true;
+      boost::system::error_code ignored;
+      lowest.socket().cancel(ignored);
+    });
+    auto [read_ec, body_bytes] = co_await bhttp::async_read(stream, buffer, parser, kAwaitNoThrow);
+    body_timer.cancel();
+    const boost::system::error_code body_ec =
+        body_timed_out ? make_error_code(beast::error::timeout) : read_ec;
     if (body_ec == bhttp::error::body_limit) {
       limit_hit(kLimitMaxBodyBytes);
       co_await bhttp::async_write(stream,
@@ -200,6 +224,7 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
     }
     if (body_ec == beast::error::timeout) {
       limit_hit("body_timeout");
+      lowest.expires_after(std::chrono::seconds(5));
       co_await bhttp::async_write(
           stream, limit_response(bhttp::status::request_timeout, "the body did not arrive in time"),
           kAwaitNoThrow);

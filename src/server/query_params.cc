@@ -22,8 +22,11 @@ std::optional<int64_t> parse_rfc3339(const std::string& text) {
       consumed != 19) {
     return std::nullopt;
   }
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
-    return std::nullopt;
+  static constexpr int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || day < 1 || day > kDays[month - 1] ||
+      (month == 2 && day == 29 && !leap) || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;  // timegm() would roll 30 February over into March
   }
   std::string_view rest = std::string_view(text).substr(19);
   int64_t millis = 0;

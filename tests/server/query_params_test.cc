@@ -24,13 +24,15 @@ TEST(TimeParameter, ReadsRfc3339AndMilliseconds) {
   EXPECT_EQ(time_of("/x?since=2026-11-29T12:00:00%2B02:00"), 1795946400000);
   EXPECT_EQ(time_of("/x?since=2026-11-29T09:30:00-00:30"), 1795946400000);
   EXPECT_EQ(time_of("/x?since=1795946400000"), 1795946400000);
+  EXPECT_EQ(time_of("/x?since=2024-02-29T00:00:00Z"), 1709164800000);  // a leap day
   EXPECT_EQ(time_of("/x"), -1);
 }
 
 TEST(TimeParameter, RefusesOtherText) {
   for (const char* bad :
        {"/x?since=yesterday", "/x?since=2026-13-01T00:00:00Z", "/x?since=2026-11-29",
-        "/x?since=2026-11-29T10:00:00", "/x?since=-5", "/x?since=2026-11-29T10:00:00Zjunk"}) {
+        "/x?since=2026-11-29T10:00:00", "/x?since=-5", "/x?since=2026-11-29T10:00:00Zjunk",
+        "/x?since=2026-02-30T00:00:00Z", "/x?since=2025-02-29T00:00:00Z"}) {
     auto v = time_parameter(with_target(bad), "since", 0);
     ASSERT_TRUE(std::holds_alternative<Response>(v)) << bad;
     EXPECT_EQ(std::get<Response>(v).status, 400) << bad;

@@ -6,8 +6,10 @@ committed captures (data/captures/*.pcap) are cut out by this script and sent to
 POST /api/v1/fingerprint; the answer must carry what `fingerprint analyze` computes from the same
 pcap for that stream. Identities: the fingerprints of every committed profile (data/profiles)
 sent to /api/v1/identify must name that profile's client. POST /api/v1/pcap must equal
-`fingerprint analyze --identify` of the same file. Then profiles CRUD with API keys,
-observations and stats, models, health and metrics, rate limits, request ids, 404 and 405.
+`fingerprint analyze --identify` of the same file (also one of 2 MiB). Then the legacy
+/fingerprint/identify, /compare, /batch, profiles CRUD with API keys, observations and stats,
+models, health and metrics, request ids, 404 and 405, the fingerprinting listener's
+/api/v1/self (HTTP/2 and HTTP/1.1), /self/raw and page, and rate limits (own servers).
 
     api_test.py --bin build/fingerprint --root .
 
@@ -20,6 +22,7 @@ import base64
 import glob
 import json
 import os
+import struct
 import subprocess
 import sys
 import time
@@ -43,6 +46,53 @@ HTTP2_FIELDS = ["akamai_fingerprint", "akamai_fingerprint_hash"]
 OBSERVATION_WAIT_S = 10
 # A well-formed JA4 no committed profile has, for the profile created by this test.
 NEW_PROFILE_JA4 = "t13d0203h2_0123456789ab_ba9876543210"
+
+
+def write_repeated_pcap(source, target, at_least):
+    """Copies of a pcap's packets until the file holds `at_least` bytes; copy n moves every
+    client port (the one that is not 18443/18080/18082) by n so that each copy is new streams
+    (TCP checksums are not checked by analyze). Returns the number of copies."""
+    data = open(source, "rb").read()
+    header, packets, at = data[:24], [], 24
+    while at + 16 <= len(data):
+        caplen = struct.unpack("<I", data[at + 8:at + 12])[0]
+        packets.append((data[at:at + 16], bytearray(data[at + 16:at + 16 + caplen])))
+        at += 16 + caplen
+    out, copies = bytearray(header), 0
+    server_ports = {18443, 18080, 18082}
+    while len(out) < at_least:
+        copies += 1
+        for record, frame in packets:
+            frame = bytearray(frame)
+            ip = 14  # Ethernet
+            if frame[12:14] == b"\x08\x00" and frame[ip + 9] == 6:
+                tcp = ip + (frame[ip] & 0x0F) * 4
+            elif frame[12:14] == b"\x86\xdd" and frame[ip + 6] == 6:
+                tcp = ip + 40
+            else:
+                out += record + frame
+                continue
+            for offset in (0, 2):
+                port = struct.unpack("!H", frame[tcp + offset:tcp + offset + 2])[0]
+                if port not in server_ports:
+                    frame[tcp + offset:tcp + offset + 2] = struct.pack("!H", (port + copies) % 65536)
+            out += record + frame
+    open(target, "wb").write(out)
+    return copies
+
+
+# From data/captures/curl.pcap stream 0, as `fingerprint analyze` and the committed profile
+# capture-curl (data/profiles/captured.fpdb) give them.
+CURL_JA4 = "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6"
+CURL_JA4_R = (
+    "t13d3112h2_002f,0033,0035,0039,003c,003d,0067,006b,009c,009d,009e,009f,00ff,1301,1302,1303,"
+    "c009,c00a,c013,c014,c023,c024,c027,c028,c02b,c02c,c02f,c030,cca8,cca9,ccaa_000a,000b,000d,"
+    "0015,0016,0017,002b,002d,0031,0033_0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,"
+    "0401,0501,0601,0303,0301,0302,0402,0502,0602")
+CURL_JA3_FULL = (
+    "771,4866-4867-4865-49196-49200-159-52393-52392-52394-49195-49199-158-49188-49192-107-49187-"
+    "49191-103-49162-49172-57-49161-49171-51-157-156-61-60-53-47-255,0-11-10-16-22-23-49-13-43-45-"
+    "51-21,29-23-30-25-24-256-257-258-259-260,0-1-2")
 
 
 class Suite:
@@ -359,6 +409,27 @@ class Suite:
             self.c.check(f"pcap {name}: {len(want)} records = analyze --identify",
                          len(got) == len(want) and not diffs and want,
                          f"{len(got)} vs {len(want)}; {diffs[:3]}")
+        # Larger than 1 MiB (the default JSON body limit) yet far below max_pcap_bytes (64 MiB):
+        # the curl capture's packets repeated, each copy on its own client port.
+        big = os.path.join(self.server.tmp, "big.pcap")
+        copies = write_repeated_pcap(os.path.join(self.root, "data", "captures", "curl.pcap"),
+                                     big, 2 * 1024 * 1024)
+        host, port = self.api.rsplit(":", 1)
+        data = open(big, "rb").read()
+        answer = h.raw(host, int(port), (
+            "POST /api/v1/pcap HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+            "Content-Type: application/vnd.tcpdump.pcap\r\n"
+            f"Content-Length: {len(data)}\r\n\r\n").encode() + data, read_timeout=30)
+        reply = (h.split_responses(answer) or [h.Reply(0, [], answer[:200])])[0]
+        got = [json.loads(l) for l in reply.text().splitlines() if l.strip()] \
+            if reply.status == 200 else []
+        want = self.analyze(big, identify=True)
+        self.c.check(f"pcap of 2 MiB ({copies} copies of curl.pcap): 200",
+                     reply.status == 200, repr(reply))
+        self.c.check("pcap of 2 MiB: records = analyze --identify",
+                     sorted(got, key=lambda r: r["stream"]) ==
+                     sorted(want, key=lambda r: r["stream"]) and len(want) >= copies,
+                     f"{len(got)} vs {len(want)}")
         plain = h.http(self.api, "POST", "/api/v1/pcap?identify=false",
                        body=open(pcaps[0], "rb").read(),
                        headers={"Content-Type": "application/octet-stream"})
@@ -586,6 +657,19 @@ class Suite:
         self.c.eq("metrics: 1 cache miss then 4 hits",
                   ((h.metric_value(text, "fp_identity_cache_misses_total") or 0) - misses,
                    (h.metric_value(text, "fp_identity_cache_hits_total") or 0) - hits), (1, 4))
+        failures = h.metric_value(text, "fp_parse_failures_total") or 0
+        self.post("/api/v1/fingerprint", {"tls_client_hello": "16030100"})
+        limits = h.metric_value(text, "fp_limits_hit_total", {"limit": "max_body_bytes"}) or 0
+        host, port = self.api.rsplit(":", 1)
+        h.raw(host, int(port), b"POST /api/v1/identify HTTP/1.1\r\nHost: x\r\n"
+              b"Content-Type: application/json\r\nContent-Length: 2000000\r\n\r\n",
+              read_timeout=2)
+        text = self.get("/metrics").text()
+        self.c.eq("metrics: a ClientHello that does not parse is counted",
+                  (h.metric_value(text, "fp_parse_failures_total") or 0) - failures, 1)
+        self.c.eq("metrics: a body over the limit is counted as max_body_bytes",
+                  (h.metric_value(text, "fp_limits_hit_total", {"limit": "max_body_bytes"}) or 0)
+                  - limits, 1)
         stored = self.get("/api/v1/stats").json() or {}
         written = h.metric_value(text, "fp_store_observations_written_total") or 0
         self.c.check("metrics: observations written counts stored rows",
@@ -618,6 +702,65 @@ class Suite:
         head = h.http(self.api, "HEAD", "/healthz")
         self.c.check("HEAD /healthz: 200, no body", head.status == 200 and head.body == b"")
 
+    # ------------------------------------------------------------ the fingerprinting listener
+
+    def test_listener(self):
+        port = self.server.tls_port
+        status, body = h.h2_get(port, "/api/v1/self", [("User-Agent", "api-test-h2/1")])
+        record = json.loads(body) if status == 200 else {}
+        connection = record.get("connection") or {}
+        self.c.check("listener h2 /api/v1/self: 200 record",
+                     status == 200 and record.get("ja4", "").startswith("t13"), f"{status}")
+        self.c.check("listener h2: connection facts",
+                     connection.get("alpn") == "h2" and connection.get("tls_version") == "TLSv1.3"
+                     and isinstance(connection.get("peer_port"), int), repr(connection))
+        self.c.eq("listener h2: the request's User-Agent",
+                  (record.get("http") or [{}])[0].get("user_agent"), "api-test-h2/1")
+        self.c.check("listener h2: Akamai and JA4T present",
+                     bool(record.get("akamai_fingerprint")) and bool(record.get("ja4t")),
+                     h.short(repr(record)))
+        status, raw_body = h.h2_get(port, "/api/v1/self/raw")
+        raw = json.loads(raw_body) if status == 200 else {}
+        self.c.check("listener /api/v1/self/raw: the captured bytes",
+                     status == 200 and all(k in raw for k in ("client_hello", "syn",
+                                                               "http2_frames")), repr(raw)[:200])
+        if raw:
+            again = self.post("/api/v1/fingerprint", {
+                "tls_client_hello": raw["client_hello"], "http2_frames": raw["http2_frames"],
+                "syn": raw["syn"]}).json() or {}
+            # Same client settings on both connections: same JA4, Akamai and JA4T.
+            self.c.check("listener raw bytes through /fingerprint give /self's fingerprints",
+                         all(again.get(k) == record.get(k)
+                             for k in ("ja4", "ja4_r", "akamai_fingerprint", "ja4t")),
+                         f"{[(k, again.get(k), record.get(k)) for k in ('ja4', 'akamai_fingerprint')]}")
+        status, page = h.h2_get(port, "/")
+        self.c.check("listener /: 200 HTML page", status == 200 and b"<html" in page.lower(),
+                     f"{status}")
+        self.c.eq("listener /nope: 404", h.h2_get(port, "/nope")[0], 404)
+        sock = h.tls_context(["http/1.1"]).wrap_socket(
+            h.socket.create_connection(("127.0.0.1", port), timeout=10),
+            server_hostname="localhost")
+        try:
+            sock.sendall(b"GET /api/v1/self HTTP/1.1\r\nHost: localhost\r\n"
+                         b"User-Agent: api-test-h1/1\r\nConnection: close\r\n\r\n")
+            data = b""
+            while True:
+                chunk = sock.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+        except OSError as e:
+            data = repr(e).encode()
+        finally:
+            sock.close()
+        replies = h.split_responses(data)
+        h1 = replies[0].json() if replies else None
+        self.c.check("listener HTTP/1.1 /api/v1/self: 200 with JA4H",
+                     bool(h1) and replies[0].status == 200 and
+                     (h1.get("http") or [{}])[0].get("user_agent") == "api-test-h1/1" and
+                     (h1.get("http") or [{}])[0].get("ja4h", "").startswith("ge11") and
+                     (h1.get("connection") or {}).get("alpn") == "http/1.1", h.short(repr(data)))
+
     # ------------------------------------------------------------ rate limit
 
     def test_rate_limit(self):
@@ -643,6 +786,9 @@ class Suite:
                       limited.header("RateLimit-Remaining"), "0")
             self.c.eq("rate limit: healthz is not limited",
                       h.http(server.api, "GET", "/healthz").status, 200)
+            metrics = h.http(server.api, "GET", "/metrics").text()
+            self.c.eq("rate limit: fp_rate_limited_total{scope=key} counts the 429",
+                      h.metric_value(metrics, "fp_rate_limited_total", {"scope": "key"}), 1.0)
             time.sleep(1.1)
             self.c.eq("rate limit: a token back after 1 s",
                       h.post_json(server.api, "/api/v1/identify", {"ja4": CURL_JA4}).status, 200)
@@ -671,7 +817,8 @@ class Suite:
                          self.test_legacy_identify, self.test_compare, self.test_batch,
                          self.test_pcap_upload, lambda: self.test_profiles(rw, ro),
                          self.test_observations, lambda: self.test_models(rw, ro),
-                         self.test_operations, self.test_request_ids_and_routing):
+                         self.test_operations, self.test_request_ids_and_routing,
+                         self.test_listener):
                 try:
                     step()
                 except Exception as e:  # one broken step must not hide the others
@@ -695,20 +842,6 @@ class Suite:
 
     def test_operations_first(self):
         self.c.eq("server started: healthz", self.get("/healthz").status, 200)
-
-
-# From data/captures/curl.pcap stream 0, as `fingerprint analyze` and the committed profile
-# capture-curl (data/profiles/captured.fpdb) give them.
-CURL_JA4 = "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6"
-CURL_JA4_R = (
-    "t13d3112h2_002f,0033,0035,0039,003c,003d,0067,006b,009c,009d,009e,009f,00ff,1301,1302,1303,"
-    "c009,c00a,c013,c014,c023,c024,c027,c028,c02b,c02c,c02f,c030,cca8,cca9,ccaa_000a,000b,000d,"
-    "0015,0016,0017,002b,002d,0031,0033_0403,0503,0603,0807,0808,0809,080a,080b,0804,0805,0806,"
-    "0401,0501,0601,0303,0301,0302,0402,0502,0602")
-CURL_JA3_FULL = (
-    "771,4866-4867-4865-49196-49200-159-52393-52392-52394-49195-49199-158-49188-49192-107-49187-"
-    "49191-103-49162-49172-57-49161-49171-51-157-156-61-60-53-47-255,0-11-10-16-22-23-49-13-43-45-"
-    "51-21,29-23-30-25-24-256-257-258-259-260,0-1-2")
 
 
 def main():

@@ -118,7 +118,10 @@ def raw(host, port, payload, read_timeout=5.0, total_timeout=15.0, shutdown_writ
     received = b""
     try:
         if payload:
-            sock.sendall(payload)
+            try:
+                sock.sendall(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the peer answered early and closed: read what it sent
         if shutdown_write:
             sock.shutdown(socket.SHUT_WR)
         deadline = time.monotonic() + total_timeout
@@ -189,6 +192,13 @@ for _sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
     signal.signal(_sig, _on_signal)
 
 
+def _die_with_parent():
+    """In the child before exec: SIGTERM when this test process dies, even by SIGKILL (a ctest
+    timeout), so that no server outlives its test (Linux prctl PR_SET_PDEATHSIG)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)
+
+
 def repo_root_of_script():
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -242,7 +252,7 @@ class Server:
         self.log_file = open(self.log_path, "ab")
         self.process = subprocess.Popen(
             args, stdout=self.log_file, stderr=subprocess.STDOUT, env=self.environment(),
-            cwd=self.tmp, start_new_session=True)
+            cwd=self.tmp, start_new_session=True, preexec_fn=_die_with_parent)
         _LIVE_SERVERS.append(self)
         deadline = time.monotonic() + READY_TIMEOUT_S
         while time.monotonic() < deadline and self.api is None:
@@ -574,3 +584,109 @@ def h2_get(port, path, headers=(), timeout=10, host="127.0.0.1"):
             data += chunk
     finally:
         sock.close()
+
+
+# ---------------------------------------------------------------- real clients: /self vs capture
+
+# Fields of /api/v1/self that `fingerprint analyze` also computes from a capture of the same
+# connection (HTTP layers only when the capture shows them, i.e. never inside TLS).
+SELF_VS_CAPTURE = ["ja4", "ja4_r", "ja4_o", "ja4_ro", "ja3", "ja3_full", "ja3n", "ja4_stable",
+                   "ja4t", "p0f_signature", "akamai_fingerprint"]
+
+
+def self_json_of(data, h2_frames=False):
+    """The /api/v1/self record in a client's output: a body, an HTTP response, or h2 frames."""
+    if h2_frames:
+        body, at = b"", 0
+        while at + 9 <= len(data):
+            length = int.from_bytes(data[at:at + 3], "big")
+            if data[at + 3] == 0x0 and struct.unpack("!I", data[at + 5:at + 9])[0] == 1:
+                body += data[at + 9:at + 9 + length]
+            at += 9 + length
+        data = body
+    text = data.decode("utf-8", "replace")
+    start = text.find('{"stream"')
+    if start < 0:
+        return None
+    try:
+        return json.JSONDecoder().raw_decode(text[start:])[0]
+    except ValueError:
+        return None
+
+
+def profiles_by_ja4(root):
+    """JA4 -> client names of the committed profiles, and name -> first captured profile."""
+    by_ja4, captured = {}, {}
+    profiles_dir = os.path.join(root, "data", "profiles")
+    for name in sorted(os.listdir(profiles_dir)):
+        if not name.endswith(".fpdb"):
+            continue
+        current = None
+        for line in open(os.path.join(profiles_dir, name), encoding="utf-8"):
+            line = line.strip()
+            if line.startswith("["):
+                current = {"file": name}
+            elif current is not None and " = " in line and not line.startswith("#"):
+                key, value = line.split(" = ", 1)
+                current.setdefault(key, []).append(value)
+                if key == "name" and name == "captured.fpdb":
+                    captured.setdefault(value, current)
+            if current is not None and "ja4" in current and "name" in current:
+                for ja4 in current["ja4"]:
+                    by_ja4.setdefault(ja4, set()).add(current["name"][0])
+    return by_ja4, captured
+
+
+def compare_self_with_capture(binary, root, label, output_path, pcap, family, h2_frames=False):
+    """Checks for one real client; prints PASS/FAIL/INFO lines, returns the number failed."""
+    c = Checks()
+    with open(output_path, "rb") as f:
+        record = self_json_of(f.read(), h2_frames)
+    if not c.check(f"{label}: /api/v1/self answered a record", record is not None):
+        return 1
+    port = (record.get("connection") or {}).get("peer_port")
+    out = subprocess.run([binary, "analyze", "--format", "jsonl", pcap], capture_output=True,
+                         text=True, timeout=60)
+    captured = [json.loads(l) for l in out.stdout.splitlines() if l.strip()]
+    mine = [r for r in captured if r.get("src_port") == port]
+    if not c.check(f"{label}: the capture holds the connection (src_port {port})",
+                   len(mine) == 1, f"{len(mine)} records of {len(captured)}"):
+        return c.failed
+    want = mine[0]
+    fields = [f for f in SELF_VS_CAPTURE if f in want]
+    diffs = [(f, record.get(f), want.get(f)) for f in fields if record.get(f) != want.get(f)]
+    c.check(f"{label}: {', '.join(fields)} = analyze of the capture", fields and not diffs,
+            short(repr(diffs)))
+    c.check(f"{label}: JA4T present (TCP_SAVED_SYN)", "ja4t" in record and "ja4t" in want)
+    if want.get("http"):
+        c.eq(f"{label}: JA4H = analyze", (record.get("http") or [{}])[0].get("ja4h"),
+             want["http"][0].get("ja4h"))
+    by_ja4, captured_profiles = profiles_by_ja4(root)
+    known = by_ja4.get(record.get("ja4"), set())
+    name = ((record.get("identity") or {}).get("client") or {}).get("name")
+    if family in known:
+        c.eq(f"{label}: identity names {family} (JA4 in the profiles)", name, family)
+    elif name == family:
+        print(f"INFO {label}: identity names {family} by similarity (JA4 not in the profiles)")
+    else:
+        print(f"INFO {label}: JA4 {record.get('ja4')} not in the profiles; identity says {name}")
+    profile = captured_profiles.get(family)
+    http = (record.get("http") or [{}])[0]
+    if profile and family in known and http.get("ja4h") and "ja4h" in profile:
+        c.check(f"{label}: JA4H is one of the {family} profile's", http["ja4h"] in profile["ja4h"],
+                f"{http['ja4h']} not in {profile['ja4h']}")
+    if profile and family in known and record.get("akamai_fingerprint") and "akamai" in profile:
+        c.check(f"{label}: Akamai is the {family} profile's",
+                record["akamai_fingerprint"] in profile["akamai"],
+                f"{record['akamai_fingerprint']} not in {profile['akamai']}")
+    return c.failed
+
+
+if __name__ == "__main__":
+    # service_harness.py compare-self BIN ROOT LABEL OUTPUT PCAP FAMILY [--h2-frames]
+    if len(sys.argv) >= 8 and sys.argv[1] == "compare-self":
+        failed = compare_self_with_capture(*sys.argv[2:8], h2_frames="--h2-frames" in sys.argv)
+        sys.exit(1 if failed else 0)
+    print("usage: service_harness.py compare-self BIN ROOT LABEL OUTPUT PCAP FAMILY [--h2-frames]",
+          file=sys.stderr)
+    sys.exit(2)

@@ -141,6 +141,15 @@ def main():
                     for i in range(TLS_THREADS)]
         for t in threads:
             t.start()
+        # Idle kept-alive connections must not hold the shutdown for the whole grace time.
+        host, port = server.api.rsplit(":", 1)
+        idle_api = h.httplib.HTTPConnection(host, int(port), timeout=10)
+        idle_api.request("GET", "/healthz")
+        idle_api.getresponse().read()
+        idle_tls = h.tls_context(["h2"]).wrap_socket(
+            socket.create_connection(("127.0.0.1", server.tls_port), timeout=10),
+            server_hostname="localhost")
+        idle_tls.sendall(h.H2_MAGIC + h.h2_frame(0x4, 0, 0, b""))
         time.sleep(LOAD_BEFORE_S)
         with load.lock:
             before = len(load.answered)
@@ -158,6 +167,10 @@ def main():
             t.join(15)
         c.check(f"process exited within grace + {EXIT_SLACK_S} s ({took:.1f} s)",
                 code is not None, f"still running after {took:.1f} s")
+        c.check("idle connections did not hold the shutdown for the grace time",
+                took < GRACE_S, f"{took:.1f} s")
+        idle_api.close()
+        idle_tls.close()
         if code is None:
             server.stop()
             code = server.exit_code

@@ -2,6 +2,8 @@
 
 #include "server/request_id.h"
 
+#include <fcntl.h>
+
 #include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
@@ -306,6 +308,8 @@ awaitable<void> ApiListener::State::accept_loop() {
     }
     ++open;
     if (observer) observer->connection_opened();
+    // A process the service may start must not inherit client connections.
+    ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
     auto executor = socket.get_executor();
     asio::co_spawn(executor, run_session(std::move(socket)), asio::detached);
   }
@@ -335,6 +339,7 @@ bool ApiListener::start(std::string& error) {
     error = "cannot listen on " + to_string(state_->options.endpoint) + ": " + ec.message();
     return false;
   }
+  ::fcntl(acceptor.native_handle(), F_SETFD, FD_CLOEXEC);
   state_->bound_port = acceptor.local_endpoint(ec).port();
   asio::co_spawn(acceptor.get_executor(), state_->accept_loop(), asio::detached);
   return true;

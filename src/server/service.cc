@@ -153,13 +153,15 @@ bool Service::Parts::start_listeners(std::string& error) {
         return dispatcher.body_limit(method, path);
       },
       &api_events);
-  ListenerOptions tls_options{config.tls,
-                              config.max_connections,
-                              config.max_header_bytes,
-                              config.max_body_bytes,
-                              config.handshake_timeout,
-                              config.header_timeout,
-                              config.idle_timeout};
+  ListenerOptions tls_options;
+  tls_options.endpoint = config.tls;
+  tls_options.max_connections = config.max_connections;
+  tls_options.max_header_bytes = config.max_header_bytes;
+  tls_options.max_body_bytes = config.max_body_bytes;
+  tls_options.handshake_timeout = config.handshake_timeout;
+  tls_options.header_timeout = config.header_timeout;
+  tls_options.body_timeout = config.body_timeout;
+  tls_options.idle_timeout = config.idle_timeout;
   tls = std::make_unique<FingerprintListener>(
       io, tls_options, tls_context,
       [this](const CallerCapture& c, const Request& r) { return self_routes.handle(c, r); },

@@ -63,6 +63,9 @@ std::shared_ptr<ssl::context> make_server_tls_context(const std::string& cert_fi
   context.set_options(ssl::context::default_workarounds | ssl::context::no_compression |
                       ssl::context::single_dh_use);
   SSL_CTX_set_options(native, SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // Resumption goes through stateless tickets; a server-side session cache would only be
+  // filled, locked and periodically walked on every handshake (nginx's default is off too).
+  SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_OFF);
   if (SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION) != 1) {
     error = "cannot require TLS 1.2: " + openssl_error();
     return nullptr;

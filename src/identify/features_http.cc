@@ -113,8 +113,8 @@ void add_h2_features(const WireData& wire, FeatureSink& sink) {
     for (size_t i = 0; i < settings.size(); ++i) {
       if (settings[i].id == id) value = static_cast<float>(settings[i].value), pos = float(i);
     }
-    sink.add("h2.setting_" + std::to_string(id), known, value);
-    sink.add("h2.setting_pos_" + std::to_string(id), known, pos);
+    sink.add_named([&] { return "h2.setting_" + std::to_string(id); }, known, value);
+    sink.add_named([&] { return "h2.setting_pos_" + std::to_string(id); }, known, pos);
   }
   double window = 0;
   const bool wu = has_akamai && (parts[1] == "00" || to_number(parts[1], window));
@@ -142,7 +142,7 @@ void add_header_order_features(const WireData& wire, FeatureSink& sink) {
     for (size_t i = 0; i < names.size(); ++i) {
       if (names[i] == header) pos = static_cast<float>(i);
     }
-    sink.add("hdr_pos." + std::string(header), known, pos);
+    sink.add_named([&] { return "hdr_pos." + std::string(header); }, known, pos);
   }
 }
 

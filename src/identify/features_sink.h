@@ -16,7 +16,7 @@ inline constexpr float kMissing = std::numeric_limits<float>::quiet_NaN();
 
 class FeatureSink {
  public:
-  explicit FeatureSink(std::vector<std::string>* names) : names_(names) {}
+  explicit FeatureSink(std::vector<std::string>* names) : names_(names) { values_.reserve(256); }
 
   void add(std::string_view name, float value) {
     values_.push_back(value);
@@ -24,6 +24,12 @@ class FeatureSink {
   }
   // `known ? value : NaN`
   void add(std::string_view name, bool known, float value) { add(name, known ? value : kMissing); }
+  // The name is made only when names are recorded (feature_names(), once).
+  template <typename MakeName>
+  void add_named(const MakeName& make_name, bool known, float value) {
+    values_.push_back(known ? value : kMissing);
+    if (names_ != nullptr) names_->push_back(make_name());
+  }
   [[nodiscard]] FeatureVector take() { return std::move(values_); }
 
  private:

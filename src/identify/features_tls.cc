@@ -67,14 +67,17 @@ bool contains(std::span<const uint16_t> values, uint16_t code) {
 void add_list(std::string_view prefix, std::span<const uint16_t> table,
               std::span<const uint16_t> raw, bool known, bool ordered, FeatureSink& sink) {
   const std::vector<uint16_t> values = without_grease(raw);
-  const std::string p(prefix);
-  sink.add(p + "_count", known, static_cast<float>(values.size()));
+  const std::string_view p = prefix;
+  sink.add_named([&] { return std::string(p) + "_count"; }, known,
+                 static_cast<float>(values.size()));
   for (uint16_t code : table) {
-    sink.add(p + "." + hex4(code), known, contains(values, code) ? 1.0F : 0.0F);
+    sink.add_named([&] { return std::string(p) + "." + hex4(code); }, known,
+                   contains(values, code) ? 1.0F : 0.0F);
   }
   if (p == "ext") return;  // Chrome permutes extensions per connection (TRAPS.md)
   for (uint16_t code : table) {
-    sink.add(p + "_pos." + hex4(code), ordered, position(values, code));
+    sink.add_named([&] { return std::string(p) + "_pos." + hex4(code); }, ordered,
+                   position(values, code));
   }
 }
 

@@ -32,7 +32,7 @@
 namespace fp::identify::detail {
 
 // Limits on a model read from text; the committed client model is 0.75 MB, 1,360 trees,
-// 11,000 nodes, 34 classes, 248 features.
+// 4,482 nodes, 34 classes, 248 features.
 inline constexpr size_t kMaxModelJsonBytes = size_t{256} << 20;
 inline constexpr size_t kMaxTrees = size_t{1} << 20;
 inline constexpr size_t kMaxTreeNodes = size_t{1} << 22;  // over all trees
@@ -44,7 +44,8 @@ inline constexpr float kMaxAbsLeafValue = 1e30F;
 
 class TreeModel {
  public:
-  // nullopt with `error` ("tree 12: left child 9 out of range") when the text is refused.
+  // nullopt with `error` ("tree model: tree 12: child 9 out of range") when the text is
+  // refused. A default-constructed TreeModel has no class and predicts nothing.
   [[nodiscard]] static std::optional<TreeModel> from_json(std::string_view json,
                                                           std::string& error);
 
@@ -58,28 +59,31 @@ class TreeModel {
   // The softmax of margins(): what XGBoost's predict gives for multi:softprob.
   [[nodiscard]] std::vector<float> predict(std::span<const float> row) const;
 
-  // One node, its children adjacent: `left` and `left + 1` index nodes_. `left` is 0 on a leaf
-  // (node 0 is tree 0's root, never anybody's child).
-  struct Node {
-    float value = 0;  // threshold, or the leaf's value
-    uint32_t left = 0;
-    uint16_t feature = 0;
-    bool default_left = false;
-  };
-
  private:
   friend class TreeModelBuilder;
-  [[nodiscard]] float leaf_of(uint32_t root, std::span<const float> row) const noexcept;
 
+  struct Node;  // below
   struct Tree {
     uint32_t root = 0;         // in nodes_
     uint32_t class_index = 0;  // the margin it adds to
   };
 
+  [[nodiscard]] float leaf_of(uint32_t root, std::span<const float> row) const noexcept;
+
   std::vector<Node> nodes_;
   std::vector<Tree> trees_;  // in the model's order, which is the order XGBoost sums in
   size_t class_count_ = 0, feature_count_ = 0;
   float base_score_ = 0;
+};
+
+// One node, its children adjacent: `left` and `left + 1` index nodes_, always past the node
+// itself, so a walk only goes forward and ends. `left` is 0 on a leaf (node 0 is tree 0's root,
+// never anybody's child).
+struct TreeModel::Node {
+  float value = 0;  // threshold, or the leaf's value
+  uint32_t left = 0;
+  uint16_t feature = 0;
+  bool default_left = false;
 };
 
 }  // namespace fp::identify::detail

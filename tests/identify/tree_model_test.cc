@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "identify/classifier.h"
 #include "identify/classifier_xgb.h"
 #include "identify/committed_profiles.h"
 #include "identify/features.h"
@@ -416,6 +418,50 @@ TEST(TreeModelXgboost, FreshlyTrainedDeepModelMatches) {
     rows.push_back(std::move(row));
   }
   expect_same_as_xgboost(trained.save_json(), rows, "trained here");
+}
+
+// --- Through Classifier ----------------------------------------------------------------------
+
+ModelFiles committed_files() {
+  return {committed_model("client.json"), committed_model("tls_library.json"),
+          committed_model("metadata.json")};
+}
+
+float top(const std::vector<float>& probabilities, size_t row, size_t classes) {
+  const auto first = probabilities.begin() + static_cast<std::ptrdiff_t>(row * classes);
+  return *std::max_element(first, first + static_cast<std::ptrdiff_t>(classes));
+}
+
+// classify() reports the top probability of each model: libxgboost's, within kTolerance.
+TEST(ClassifierPredictsWithTreeModel, ConfidencesAreLibxgboosts) {
+  std::string error;
+  const std::optional<Classifier> classifier = Classifier::load(committed_files(), error);
+  ASSERT_TRUE(classifier) << error;
+  Booster client, tls;
+  ASSERT_TRUE(client.load_json(committed_model("client.json"), error)) << error;
+  ASSERT_TRUE(tls.load_json(committed_model("tls_library.json"), error)) << error;
+  const std::vector<FeatureVector> rows = profile_rows();
+  std::vector<float> flat;
+  for (const FeatureVector& row : rows) flat.insert(flat.end(), row.begin(), row.end());
+  const std::vector<float> client_p = client.predict(flat, feature_count());
+  const std::vector<float> tls_p = tls.predict(flat, feature_count());
+  const size_t clients = classifier->client_labels().size(), libs = classifier->tls_labels().size();
+  ASSERT_EQ(client_p.size(), rows.size() * clients);
+  ASSERT_EQ(tls_p.size(), rows.size() * libs);
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const ClassifierResult result = classifier->classify(rows[r]);
+    ASSERT_NEAR(result.client_confidence, top(client_p, r, clients), kTolerance) << "row " << r;
+    ASSERT_NEAR(result.tls_confidence, top(tls_p, r, libs), kTolerance) << "row " << r;
+  }
+}
+
+// The client and TLS models swapped: each loads, but its classes are not the metadata's labels.
+TEST(ClassifierPredictsWithTreeModel, RefusesAModelWithOtherClasses) {
+  ModelFiles files = committed_files();
+  std::swap(files.client_model, files.tls_model);
+  std::string error;
+  EXPECT_FALSE(Classifier::load(files, error));
+  EXPECT_NE(error.find("8 classes, metadata 34 labels"), std::string::npos) << error;
 }
 
 }  // namespace

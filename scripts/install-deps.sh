@@ -17,12 +17,17 @@ packages=(
   curl wget openssl gnutls-bin python3-requests hyperfine p0f
   # the service's end-to-end tests and benchmarks: real browsers, nginx as the yardstick, wrk
   chromium firefox-esr nginx-light wrk sqlite3
+  # deploy/ checks: promtool (alert and recording rules), YAML for the rendered manifests
+  prometheus python3-yaml
 )
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
 done
+# `kubectl kustomize` renders deploy/k8s: Debian's kubernetes-client, unless a kubectl is
+# already there (another package's /usr/bin/kubectl would conflict with it).
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 echo "install-deps: installing ${missing[*]}" >&2

@@ -7,7 +7,7 @@
 //   status     the response status code (100..599);
 //   result     ok | failed | timeout | refused;  alpn: the negotiated protocol or "none";
 //   layer, reason  from the parsers' fixed error enums (describe() names);
-//   scope      key | address;  limit: a ServerConfig limit name;  listener: api | tls;
+//   scope      key | address;  limit: a ServerConfig limit name;  listener: api | fingerprint;
 //   matched_by the identification's method (exact | similarity | classifier | none ...).
 // Values longer than kMaxLabelValue are cut, and at most kMaxSeriesPerFamily label sets are
 // kept per family (further ones fold into "other"), so a caller's bug cannot exhaust memory.

@@ -218,9 +218,11 @@ grep -q '^VOLUME \["/var/lib/fingerprint"\]' "$dockerfile" || fail "Dockerfile: 
 if command -v dpkg >/dev/null && command -v readelf >/dev/null; then
   runtime=$(sed -n '/AS runtime/,$p' "$dockerfile")
   for lib in $(readelf -d "$binary" | sed -nE 's/.*NEEDED.*\[(.*)\]/\1/p'); do
-    path=$(ldconfig -p | awk -v l="$lib" '$1 == l {print $NF; exit}')
+    # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (status 141 under
+    # pipefail, which ends the script).
+    path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found {found = $NF} END {print found}')
     [ -n "$path" ] || continue
-    pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | head -1 | cut -d: -f1) || true
+    pkg=$(dpkg -S "$(realpath "$path")" 2>/dev/null | sed -n '1s/:.*//p') || true
     case "$pkg" in ""|libc6|libstdc++6|libgcc-s1) continue ;; esac   # in the base image
     grep -qw -- "$pkg" <<<"$runtime" || fail "Dockerfile: runtime stage lacks $pkg (for $lib)"
   done

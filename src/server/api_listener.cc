@@ -1,5 +1,6 @@
 #include "server/api_listener.h"
 
+#include "server/problem.h"
 #include "server/request_id.h"
 
 #include <fcntl.h>
@@ -85,23 +86,27 @@ bhttp::response<bhttp::string_body> to_message(Response&& response, unsigned ver
   return message;
 }
 
-// A response the listener writes itself (limits), before any dispatch.
-bhttp::response<bhttp::string_body> limit_response(bhttp::status status, std::string detail) {
+// A response the listener writes itself (limits), before any dispatch: the service's problem
+// document (server/problem.h), on a connection that closes after it.
+bhttp::response<bhttp::string_body> limit_response(bhttp::status status, std::string_view slug,
+                                                   std::string_view detail) {
+  const std::string request_id = new_request_id();
+  Response body = problem(static_cast<int>(status), slug,
+                          std::string(bhttp::obsolete_reason(status)), detail, {}, request_id);
   bhttp::response<bhttp::string_body> message{status, 11};
-  message.set(bhttp::field::content_type, "application/problem+json");
-  message.set("X-Request-Id", new_request_id());
+  message.set(bhttp::field::content_type, body.content_type);
+  message.set("X-Request-Id", request_id);
   message.keep_alive(false);
-  message.body() =
-      "{\"type\":\"https://fingerprint-api.dev/problems/" +
-      std::string(status == bhttp::status::payload_too_large                 ? "body-too-large"
-                  : status == bhttp::status::request_timeout                 ? "timeout"
-                  : status == bhttp::status::request_header_fields_too_large ? "headers-too-large"
-                                                                             : "bad-request") +
-      "\",\"title\":\"" + std::string(bhttp::obsolete_reason(status)) +
-      "\",\"status\":" + std::to_string(static_cast<int>(status)) + ",\"detail\":\"" + detail +
-      "\"}";
+  message.body() = std::move(body.body);
   message.prepare_payload();
   return message;
+}
+
+// 413, whether the Content-Length said so or the body ran past the limit while read.
+bhttp::response<bhttp::string_body> body_too_large(size_t limit) {
+  return limit_response(
+      bhttp::status::payload_too_large, "body-too-large",
+      "the body is larger than this route accepts (" + std::to_string(limit) + " bytes)");
 }
 
 }  // namespace
@@ -165,7 +170,7 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
       limit_hit(kLimitMaxHeaderBytes);
       co_await bhttp::async_write(
           stream,
-          limit_response(bhttp::status::request_header_fields_too_large,
+          limit_response(bhttp::status::request_header_fields_too_large, "headers-too-large",
                          "the request head is larger than max_header_bytes"),
           kAwaitNoThrow);
       co_return;
@@ -179,20 +184,17 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
       co_return;
     }
     if (ec) {
-      co_await bhttp::async_write(
-          stream, limit_response(bhttp::status::bad_request, "malformed HTTP/1.1 request head"),
-          kAwaitNoThrow);
+      co_await bhttp::async_write(stream,
+                                  limit_response(bhttp::status::bad_request, "bad-request",
+                                                 "malformed HTTP/1.1 request head"),
+                                  kAwaitNoThrow);
       co_return;
     }
     auto& head = parser.get();
     const size_t limit = body_limit(head.method_string(), decoded_path(head.target()));
     if (parser.content_length() && *parser.content_length() > limit) {
       limit_hit(kLimitMaxBodyBytes);
-      co_await bhttp::async_write(stream,
-                                  limit_response(bhttp::status::payload_too_large,
-                                                 "the body is larger than this route accepts (" +
-                                                     std::to_string(limit) + " bytes)"),
-                                  kAwaitNoThrow);
+      co_await bhttp::async_write(stream, body_too_large(limit), kAwaitNoThrow);
       co_return;
     }
     parser.body_limit(limit);
@@ -217,19 +219,16 @@ awaitable<void> ApiListener::State::serve(Stream& stream, std::string peer,
         body_timed_out ? make_error_code(beast::error::timeout) : read_ec;
     if (body_ec == bhttp::error::body_limit) {
       limit_hit(kLimitMaxBodyBytes);
-      co_await bhttp::async_write(stream,
-                                  limit_response(bhttp::status::payload_too_large,
-                                                 "the body is larger than this route accepts (" +
-                                                     std::to_string(limit) + " bytes)"),
-                                  kAwaitNoThrow);
+      co_await bhttp::async_write(stream, body_too_large(limit), kAwaitNoThrow);
       co_return;
     }
     if (body_ec == beast::error::timeout) {
       limit_hit("body_timeout");
       lowest.expires_after(std::chrono::seconds(5));
-      co_await bhttp::async_write(
-          stream, limit_response(bhttp::status::request_timeout, "the body did not arrive in time"),
-          kAwaitNoThrow);
+      co_await bhttp::async_write(stream,
+                                  limit_response(bhttp::status::request_timeout, "timeout",
+                                                 "the body did not arrive in time"),
+                                  kAwaitNoThrow);
       co_return;
     }
     if (body_ec) co_return;

@@ -9,7 +9,7 @@ packages=(
   # libraries
   libssl-dev libpcap-dev libnghttp2-dev libcli11-dev libfmt-dev libspdlog-dev
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-  libsqlite3-dev prometheus-cpp-dev libtomlplusplus-dev
+  libsqlite3-dev prometheus-cpp-dev libtomlplusplus-dev libpq-dev libhiredis-dev
   # find_package(xgboost) needs the command-line package too: its CMake export names it
   libxgboost-dev xgboost
   # tests and benchmarks
@@ -19,6 +19,8 @@ packages=(
   chromium firefox-esr nginx-light wrk sqlite3
   # deploy/ checks: promtool (alert and recording rules), YAML for the rendered manifests
   prometheus python3-yaml
+  # beyond one machine: PostgreSQL and Redis started by the tests, HAProxy before three replicas
+  postgresql redis-server haproxy
 )
 
 missing=()

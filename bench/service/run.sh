@@ -42,6 +42,8 @@ SERVER_CPU=${BENCH_SERVER_CPU:-0}
 CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 OUT=${BENCH_OUT:-$(mktemp -d /tmp/fp-bench-service.XXXXXX)}
 mkdir -p "$OUT"
+# nginx's worker runs as an unprivileged user (as root we start it): it must read $OUT/nginx/www.
+chmod 755 "$OUT"
 
 for tool in wrk nginx curl taskset python3; do
   command -v "$tool" >/dev/null || { echo "missing $tool" >&2; exit 1; }

@@ -168,9 +168,16 @@ class PrefaceReader {
     if (block_.size() + fragment.size() > limits::kMaxHttp2HeaderBlock) {
       return Unexpected{Http2Error::kTooLarge};
     }
+    const bool ends = flags & kFlagEndHeaders;
+    // A block in one HEADERS frame (what browsers send) is decoded where it lies.
+    if (block_.empty() && ends) return decode_block(fragment);
     block_.insert(block_.end(), fragment.begin(), fragment.end());
-    if (!(flags & kFlagEndHeaders)) return Step::kContinue;
-    auto headers = hpack_decode(block_, limits::kMaxHttp2HeaderBlock);
+    if (!ends) return Step::kContinue;
+    return decode_block(block_);
+  }
+
+  Result<Step, Http2Error> decode_block(Bytes block) {
+    auto headers = hpack_decode(block, limits::kMaxHttp2HeaderBlock);
     if (!headers) return Unexpected{headers.error()};
     out_.request = make_request(std::move(headers).value());
     out_.complete = true;

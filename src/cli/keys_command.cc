@@ -1,16 +1,18 @@
-// `fingerprint keys create|list|revoke`: API keys in the service's database (--state DIR, the
-// folder `fingerprint serve` uses). The secret is printed once, by `create`; the database keeps
-// only its SHA-256.
+// `fingerprint keys create|list|revoke`: API keys in the service's database: the SQLite file under
+// --state DIR (the folder `fingerprint serve` uses), or the PostgreSQL database of --postgres URL
+// (or FP_STORE_POSTGRES_URL) that replicas share. The secret is printed once, by `create`; the
+// database keeps only its SHA-256.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "cli/commands.h"
 #include "engine/profile_json.h"
-#include "store/store.h"
+#include "store/open_store.h"
 
 namespace fp::cli {
 namespace {
@@ -19,18 +21,28 @@ namespace fs = std::filesystem;
 
 struct KeysOptions {
   std::string state = "var";  // the default of `serve --state`
+  std::string postgres_url;   // non-empty: the PostgreSQL store instead of the SQLite file
   std::string name;
   std::string tier = "free";
   bool read_only = false;
   std::string id;
 };
 
-// The store of `state`; nullptr after a message. `create` makes the folder and the database;
-// list and revoke only read an existing one, so a mistyped --state is not silently a new one.
+// The store of `postgres_url`, else of `state`; nullptr after a message. `create` makes the
+// folder and the SQLite database; list and revoke only read an existing one, so a mistyped
+// --state is not silently a new one. (A PostgreSQL database is migrated on open either way.)
 std::unique_ptr<store::Store> open_store(const KeysOptions& o, bool create, int& status) {
-  const fs::path file = store::database_path(o.state);
+  store::StoreOptions options;
+  if (!o.postgres_url.empty()) {
+    options.backend = store::kPostgresBackend;
+    options.postgres_url = o.postgres_url;
+    options.postgres_pool = 1;
+  }
+  const fs::path file = options.sqlite_file = store::database_path(o.state);
   std::error_code ec;
-  if (create) {
+  if (!o.postgres_url.empty()) {
+    // nothing to check on disk
+  } else if (create) {
     fs::create_directories(o.state, ec);
   } else if (!fs::exists(file, ec)) {
     std::fprintf(stderr, "fingerprint: no database at %s (see --state)\n", file.c_str());
@@ -38,7 +50,7 @@ std::unique_ptr<store::Store> open_store(const KeysOptions& o, bool create, int&
     return nullptr;
   }
   std::string error;
-  std::unique_ptr<store::Store> db = store::Store::open(file, error);
+  std::unique_ptr<store::Store> db = store::open_store(options, error);
   if (!db) {
     std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
     status = kExitDamagedInput;
@@ -103,8 +115,13 @@ void add_keys_command(CLI::App& app, int& exit_status) {
   auto o = std::make_shared<KeysOptions>();
   CLI::App* cmd = app.add_subcommand("keys", "Create, list and revoke API keys of the service");
   cmd->require_subcommand(1);
+  if (const char* url = std::getenv("FP_STORE_POSTGRES_URL")) o->postgres_url = url;
   const auto add_state = [&o](CLI::App* sub) {
     sub->add_option("--state", o->state, "The service's state folder")->capture_default_str();
+    // Not echoed by --help (the default would show a password from the environment).
+    sub->add_option("--postgres", o->postgres_url,
+                    "PostgreSQL URL of a shared store (default: $FP_STORE_POSTGRES_URL); "
+                    "else the SQLite file under --state");
   };
 
   CLI::App* create = cmd->add_subcommand("create", "Create a key and print its secret once");

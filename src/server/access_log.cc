@@ -9,7 +9,6 @@
 
 #include "core/json_writer.h"
 #include "core/utf8.h"
-#include "server/request_id.h"
 
 namespace fp::server {
 namespace {
@@ -57,6 +56,22 @@ void text_member(JsonWriter& json, std::string_view name, std::string_view value
   json.member(name, to_valid_utf8(value));
 }
 
+// The request's trace ids: ours when the dispatcher made them, else those the caller sent.
+void trace_members(JsonWriter& json, const Request& request, const TraceContext* trace) {
+  if (trace != nullptr) {
+    json.member("trace.id", trace->trace_id);
+    json.member("transaction.id", trace->span_id);
+    if (!trace->parent_id.empty()) json.member("fp.trace.parent_id", trace->parent_id);
+    return;
+  }
+  if (auto traceparent = request.header("traceparent")) {
+    if (auto parent = parse_traceparent(*traceparent)) {
+      json.member("trace.id", parent->trace_id);
+      json.member("fp.trace.parent_id", parent->parent_id);
+    }
+  }
+}
+
 void begin_line(JsonWriter& json, spdlog::level::level_enum level, std::string_view message) {
   json.begin_object();
   json.member("@timestamp", timestamp_now());
@@ -77,7 +92,8 @@ AccessLog::AccessLog(std::string_view level, std::shared_ptr<spdlog::sinks::sink
 AccessLog::~AccessLog() { logger_->flush(); }
 
 void AccessLog::request(const Request& request, const Response& response, std::string_view route,
-                        std::chrono::nanoseconds duration, std::string_view api_key_id) {
+                        std::chrono::nanoseconds duration, std::string_view api_key_id,
+                        const TraceContext* trace) {
   const auto level = response.status >= 500 ? spdlog::level::err : spdlog::level::info;
   if (!logger_->should_log(level)) return;
   std::string line;
@@ -90,9 +106,7 @@ void AccessLog::request(const Request& request, const Response& response, std::s
   json.member("event.duration", static_cast<uint64_t>(std::max<int64_t>(duration.count(), 0)));
   text_member(json, "client.ip", request.peer);
   text_member(json, "http.request.id", request.request_id);
-  if (auto traceparent = request.header("traceparent")) {
-    if (auto trace_id = trace_id_of(*traceparent)) json.member("trace.id", *trace_id);
-  }
+  trace_members(json, request, trace);
   if (auto user_agent = request.header("User-Agent")) {
     text_member(json, "user_agent.original", *user_agent);
   }

@@ -1,5 +1,6 @@
 // GET /api/v1/models, POST /api/v1/models/{id}/activate: which classifier identifies, and
-// switching to another (the engine is rebuilt with it; the choice survives restarts).
+// switching to another (the engine is rebuilt with it; the choice survives restarts and, with
+// Redis, is announced to every replica).
 #include <boost/json.hpp>
 
 #include "server/json_body.h"
@@ -42,6 +43,7 @@ Response activate(ServiceContext& context, const Request& request, std::string_v
                    request.request_id);
   }
   if (context.store) context.store->set_setting("active_model", info->id);
+  announce_change(context, "model", info->id);  // after the setting: replicas read it
   return json_response(model_json(*info, info->id));
 }
 

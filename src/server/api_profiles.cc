@@ -1,5 +1,6 @@
 // /api/v1/profiles: search (GET), create (POST), read, replace and delete one (GET|PUT|DELETE
-// /{id}). A change rebuilds the identification engine at once, so the next request uses it.
+// /{id}). A change rebuilds the identification engine at once, so the next request uses it, and
+// is announced to the other replicas (with Redis), which rebuild theirs.
 #include <boost/json.hpp>
 
 #include "engine/profile_json.h"
@@ -63,6 +64,7 @@ void rebuild(ServiceContext& context) {
   if (!rebuild_engine(context, error)) {
     context.log.event("warn", "engine rebuilt without its model", {{"error.message", error}});
   }
+  announce_change(context, "profiles");
 }
 
 Response put(ServiceContext& context, const Request& request, std::string_view id_from_path,

@@ -11,6 +11,9 @@
 #include <iterator>
 #include <sstream>
 
+#include "server/redis_client.h"
+#include "store/open_store.h"
+
 extern char** environ;
 
 namespace fp::server {
@@ -20,6 +23,8 @@ constexpr size_t kMaxConfigFileBytes = 1 << 20;
 constexpr size_t kMaxTiers = 64;
 constexpr size_t kMaxTierName = 32;
 constexpr int64_t kMaxSeconds = 86400;
+constexpr int64_t kMaxMilliseconds = 10000;  // Redis timeouts: longer would stall requests
+constexpr size_t kMaxReplicaId = 256;
 constexpr int64_t kMaxBytes = int64_t{1} << 40;
 constexpr double kMaxRate = 1e9;
 constexpr std::string_view kLogLevels[] = {"trace", "debug", "info", "warn", "error", "off"};
@@ -248,6 +253,80 @@ KeyDef log_level_key() {
           }};
 }
 
+KeyDef milliseconds_key(std::string path, std::chrono::milliseconds ServerConfig::*member,
+                        std::string help) {
+  return {std::move(path), std::move(help),
+          [member](const ServerConfig& c) { return std::to_string((c.*member).count()); },
+          [member](ServerConfig& c, const RawValue& v) -> std::string {
+            int64_t number = 0;
+            std::string problem = check_integer(v, 1, kMaxMilliseconds, number);
+            if (problem.empty()) c.*member = std::chrono::milliseconds(number);
+            return problem;
+          }};
+}
+
+KeyDef store_backend_key() {
+  return {"store.backend", "sqlite (a file under state_dir) or postgres (store.postgres_url)",
+          [](const ServerConfig& c) { return c.store_backend; },
+          [](ServerConfig& c, const RawValue& v) -> std::string {
+            auto text = read_string(v);
+            if (!text || (*text != store::kSqliteBackend && *text != store::kPostgresBackend)) {
+              return expected("sqlite or postgres", v);
+            }
+            c.store_backend = std::move(*text);
+            return {};
+          }};
+}
+
+// Shown without its password; a bad one is described, never quoted.
+KeyDef postgres_url_key() {
+  return {"store.postgres_url", "postgresql://user[:password]@host[:port]/db for store.backend",
+          [](const ServerConfig& c) { return store::describe_postgres_url(c.store_postgres_url); },
+          [](ServerConfig& c, const RawValue& v) -> std::string {
+            auto text = read_string(v);
+            if (!text) return "expected a string";
+            std::string problem;
+            if (!text->empty() && !store::valid_postgres_url(*text, problem)) return problem;
+            c.store_postgres_url = std::move(*text);
+            return {};
+          }};
+}
+
+// The URL may hold a password: it is shown redacted, and a bad one is described, never quoted.
+KeyDef redis_url_key() {
+  return {"redis.url",
+          "redis://[:password@]host[:port][/db] shared by the replicas; empty = all local",
+          [](const ServerConfig& c) {
+            std::string ignored;
+            auto url = parse_redis_url(c.redis_url, ignored);
+            return url ? describe(*url) : std::string();
+          },
+          [](ServerConfig& c, const RawValue& v) -> std::string {
+            auto text = read_string(v);
+            if (!text) return "expected a string";
+            std::string problem;
+            if (!text->empty() && !parse_redis_url(*text, problem)) return problem;
+            c.redis_url = std::move(*text);
+            return {};
+          }};
+}
+
+KeyDef replica_id_key() {
+  return {"cluster.replica_id", "name of this replica in cluster events; empty = hostname-pid",
+          [](const ServerConfig& c) { return c.replica_id; },
+          [](ServerConfig& c, const RawValue& v) -> std::string {
+            auto text = read_string(v);
+            const bool printable = text && std::all_of(text->begin(), text->end(), [](char ch) {
+                                     return ch > 0x20 && ch < 0x7f;
+                                   });
+            if (!printable || text->size() > kMaxReplicaId) {
+              return expected("at most 256 printable characters without spaces", v);
+            }
+            c.replica_id = std::move(*text);
+            return {};
+          }};
+}
+
 KeyDef per_address_key(std::string path, bool is_rate, std::string help) {
   return {std::move(path), std::move(help),
           [is_rate](const ServerConfig& c) {
@@ -301,7 +380,22 @@ const std::vector<KeyDef>& key_defs() {
                       "requests at once from each caller address"),
       bool_key("store.observations", &C::store_observations, "store what the listener sees"),
       integer_key("store.queue", &C::store_queue, 1, int64_t{1} << 24,
-                  "observations waiting to be written; more are dropped (counted)"),
+                  "observations waiting in memory; more wait in the spool (or are dropped "
+                  "without one)"),
+      integer_key("store.spool_max_bytes", &C::store_spool_max_bytes, 0, int64_t{1} << 40,
+                  "bytes of the observation spool under --state; 0 = no spool"),
+      store_backend_key(),
+      postgres_url_key(),
+      integer_key("store.postgres_pool", &C::store_postgres_pool, 1, 64,
+                  "PostgreSQL connections of this replica"),
+      redis_url_key(),
+      seconds_key("redis.cache_ttl_seconds", &C::redis_cache_ttl,
+                  "seconds an identity stays in the shared cache"),
+      milliseconds_key("redis.connect_timeout_ms", &C::redis_connect_timeout,
+                       "milliseconds to connect to Redis"),
+      milliseconds_key("redis.command_timeout_ms", &C::redis_command_timeout,
+                       "milliseconds a Redis command may take; slower = down, limits go local"),
+      replica_id_key(),
   };
   return defs;
 }
@@ -469,6 +563,9 @@ std::string apply_environment(ServerConfig& config, const std::map<std::string, 
 
 // Combinations no single key can check.
 std::string check_consistency(const ServerConfig& config) {
+  if (config.store_backend == store::kPostgresBackend && config.store_postgres_url.empty()) {
+    return "store.backend postgres needs store.postgres_url";
+  }
   if (!config.tier(config.anonymous_tier)) {
     return "rate_limits.anonymous_tier: no tier named " + shown(config.anonymous_tier);
   }

@@ -54,7 +54,20 @@ struct ServerConfig {
   TierLimits per_address{"address", 200, 400};  // every caller address, whatever its key
   bool store_observations = true;
   size_t store_queue = 65536;
+  // Observations are journalled in state_dir/spool before they are acknowledged, so a crash or
+  // a store outage loses none; this bounds its size. 0 = no spool (memory queue only).
+  size_t store_spool_max_bytes = size_t{256} << 20;
+  // Where the store lives: "sqlite" (state_dir/fingerprint.db) or "postgres" (postgres_url,
+  // shared by the replicas; may hold a password, never logged).
+  std::string store_backend = "sqlite";
+  std::string store_postgres_url;
+  size_t store_postgres_pool = 4;
   std::string log_level = "info";  // trace|debug|info|warn|error|off
+  // Redis (shared rate limits, shared identity cache, cluster events); empty => all local.
+  std::string redis_url;  // redis://[:password@]host[:port][/db]
+  std::chrono::seconds redis_cache_ttl{3600};
+  std::chrono::milliseconds redis_connect_timeout{200}, redis_command_timeout{100};
+  std::string replica_id;  // names this replica in cluster events; empty => hostname-pid
 
   // The tier of that name, or nullptr.
   [[nodiscard]] const TierLimits* tier(std::string_view name) const;

@@ -5,10 +5,14 @@
 
 #include "server/problem.h"
 #include "server/request_id.h"
+#include "server/trace_context.h"
 #include "store/store.h"
 
 namespace fp::server {
 namespace {
+
+// fp_limits_hit_total{limit=...} when a caller's tracestate loses members to kMaxTraceStateLength.
+constexpr std::string_view kLimitTraceStateLength = "tracestate_length";
 
 std::string join(const std::vector<std::string>& items) {
   std::string out;
@@ -47,7 +51,7 @@ std::optional<Response> Dispatcher::authorize(const Request& request, const Rout
   if (route.access == Access::kPublic) return std::nullopt;
   const std::string secret = api_key_of(request);
   if (!secret.empty()) {
-    if (context_.store) caller.key = context_.store->find_key(secret);
+    if (context_.store) caller.key = keys_.find(*context_.store, secret);
     if (!caller.key) {
       return problem(401, "invalid-api-key", "Unauthorized", "the API key is unknown or revoked",
                      "Authorization", request.request_id);
@@ -104,6 +108,8 @@ Response Dispatcher::dispatch(Request& request) const {
   } else {
     request.request_id = new_request_id();
   }
+  const TraceContext trace = trace_context_of(request.headers);
+  if (trace.tracestate_dropped > 0) context_.metrics.limit_hit(kLimitTraceStateLength);
   const Router::Lookup lookup = router_.find(request.method, request.path);
   std::string_view route_name = "unmatched";
   Response response;
@@ -138,10 +144,12 @@ Response Dispatcher::dispatch(Request& request) const {
     }
   }
   response.set_header("X-Request-Id", request.request_id);
+  set_trace_headers(trace, response);
   const auto took = std::chrono::steady_clock::now() - started;
   context_.metrics.request(route_name, request.method, response.status,
                            std::chrono::duration<double>(took).count());
-  context_.log.request(request, response, route_name, took, caller.key ? caller.key->id : "");
+  context_.log.request(request, response, route_name, took, caller.key ? caller.key->id : "",
+                       &trace);
   return response;
 }
 

@@ -1,11 +1,13 @@
 #pragma once
 // Every API request goes through dispatch(): request id, route lookup (404, 405 with Allow),
-// API key (401, 403), rate limits per key and per address (429 with Retry-After), the handler
-// (an exception becomes a logged 500, which no input should reach), metrics and one log line.
+// API key (401, 403; keys remembered, server/key_cache.h), rate limits per key and per address (429
+// with Retry-After), the handler (an exception becomes a logged 500, which no input should reach),
+// metrics and one log line.
 
 #include <optional>
 #include <string>
 
+#include "server/key_cache.h"
 #include "server/router.h"
 #include "server/service_context.h"
 
@@ -28,6 +30,7 @@ class Dispatcher {
 
   const Router& router_;
   ServiceContext& context_;
+  mutable KeyCache keys_;  // thread-safe; remembers keys so a store outage does not 401 them
 };
 
 // The API key of a request: `Authorization: Bearer <key>` or `X-Api-Key: <key>`; "" when none.

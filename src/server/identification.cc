@@ -4,6 +4,7 @@
 
 #include "capture/record_json.h"
 #include "engine/identify_support.h"
+#include "server/redis_identity_cache.h"
 #include "server/service_context.h"
 #include "store/observation_writer.h"
 #include "store/store.h"
@@ -64,6 +65,9 @@ int64_t now_ms() {
 
 }  // namespace
 
+// The local LRU first, then (with Redis) the shared level, then the engine. An answer is
+// cached only while `engine` is still the current one: an engine swapped out meanwhile (a
+// profile or model change) must not leave its answers under the new engine's keys.
 CachedIdentity identify_cached(ServiceContext& context, const engine::Engine& engine,
                                const identify::Observation& observation) {
   std::string key = cache_key(observation);
@@ -72,11 +76,24 @@ CachedIdentity identify_cached(ServiceContext& context, const engine::Engine& en
     return std::move(*hit);
   }
   context.metrics.cache(false);
+  std::optional<uint64_t> epoch;
+  if (context.shared_identities) epoch = context.shared_identities->usable_epoch();
+  if (epoch) {
+    auto shared = context.shared_identities->get(key, *epoch);
+    context.metrics.shared_cache(shared.has_value());
+    if (shared) {
+      if (context.engine.current().get() == &engine)
+        context.identities.put(std::move(key), *shared);
+      return std::move(*shared);
+    }
+  }
   const auto started = std::chrono::steady_clock::now();
   CachedIdentity identity = summarise(engine.identify(observation));
   context.metrics.identification(
       identity.matched_by.empty() ? "none" : identity.matched_by,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  if (context.engine.current().get() != &engine) return identity;
+  if (epoch) context.shared_identities->put(key, *epoch, identity);
   context.identities.put(std::move(key), identity);
   return identity;
 }

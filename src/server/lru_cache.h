@@ -68,6 +68,17 @@ class LruCache {
     shard.index.emplace(shard.entries.front().first, shard.entries.begin());
   }
 
+  // Drops the entry of `key`, if any.
+  void erase(const std::string& key) {
+    Shard& shard = shard_of(key);
+    std::lock_guard lock(shard.mutex);
+    auto found = shard.index.find(key);
+    if (found == shard.index.end()) return;
+    auto entry = found->second;
+    shard.index.erase(found);
+    shard.entries.erase(entry);
+  }
+
   // Drops every entry (the profiles or the model changed); counters keep counting.
   void clear() {
     for (auto& shard : shards_) {

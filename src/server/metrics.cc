@@ -118,6 +118,21 @@ struct Metrics::Impl {
                                        "Identifications answered from the cache");
   Counter& cache_misses = single_counter(*registry, "fp_identity_cache_misses_total",
                                          "Identifications not in the cache");
+  Series<Counter> cache_lookups{
+      counters("fp_identity_cache_lookups_total", "Identity cache lookups by level and result"),
+      {"level", "result"}};
+  // Exported only once set: a service without Redis has no such series (rather than a 0 that
+  // would read as "down").
+  Family<Gauge>& redis_up_family =
+      gauges("fp_redis_up", "1 when Redis answers; 0 means local rate limits and cache");
+  std::once_flag redis_up_once;
+  Gauge* redis_up = nullptr;
+  Counter& rate_limit_fallbacks =
+      single_counter(*registry, "fp_rate_limit_fallback_total",
+                     "Requests rate-limited locally because Redis could not be reached");
+  Series<Counter> cluster_events{
+      counters("fp_cluster_events_total", "Profile and model change events between replicas"),
+      {"direction", "kind"}};
   Series<Counter> rate_limited{
       counters("fp_rate_limited_total", "Requests refused by a rate limit"), {"scope"}};
   Series<Counter> limits_hit{
@@ -131,6 +146,27 @@ struct Metrics::Impl {
       gauges("fp_store_queue_depth", "Observations waiting to be stored").Add({});
   Counter& store_written = single_counter(*registry, "fp_store_observations_written_total",
                                           "Observations written to the store");
+  Counter& store_failed_batches =
+      single_counter(*registry, "fp_store_failed_batches_total",
+                     "Observation batches the store refused (retried; rows stay queued)");
+  Counter& spool_appended = single_counter(*registry, "fp_store_spool_appended_total",
+                                           "Observations written to the local spool");
+  Counter& spool_replayed =
+      single_counter(*registry, "fp_store_spool_replayed_total",
+                     "Observations found in the spool on start (a previous run's)");
+  Counter& spool_refused = single_counter(*registry, "fp_store_spool_refused_total",
+                                          "Observations refused because the spool was full");
+  Counter& spool_overflow =
+      single_counter(*registry, "fp_store_spool_overflow_total",
+                     "Observations kept only on disk because the memory queue was full");
+  Counter& spool_bad_lines = single_counter(*registry, "fp_store_spool_bad_lines_total",
+                                            "Torn or corrupt spool lines skipped");
+  Counter& store_lost = single_counter(*registry, "fp_store_observations_lost_total",
+                                       "Observations neither stored nor kept in the spool");
+  Gauge& spool_bytes = gauges("fp_store_spool_bytes", "Bytes in the local spool").Add({});
+  Gauge& store_up = gauges("fp_store_up", "1 when the store answers").Add({});
+  std::mutex store_mutex;
+  Metrics::StoreCounts store_reported;
   Counter& store_dropped = single_counter(*registry, "fp_store_observations_dropped_total",
                                           "Observations dropped because the store queue was full");
   Series<Counter> identifications{counters("fp_identifications_total", "Identifications made"),
@@ -159,7 +195,26 @@ void Metrics::parse_failure(std::string_view layer, std::string_view reason) {
   impl_->parse_failures.at({layer, reason}).Increment();
 }
 
-void Metrics::cache(bool hit) { (hit ? impl_->cache_hits : impl_->cache_misses).Increment(); }
+void Metrics::cache(bool hit) {
+  (hit ? impl_->cache_hits : impl_->cache_misses).Increment();
+  impl_->cache_lookups.at({"local", hit ? "hit" : "miss"}).Increment();
+}
+
+void Metrics::shared_cache(bool hit) {
+  impl_->cache_lookups.at({"shared", hit ? "hit" : "miss"}).Increment();
+}
+
+void Metrics::set_redis_up(bool up) {
+  std::call_once(impl_->redis_up_once,
+                 [this] { impl_->redis_up = &impl_->redis_up_family.Add({}); });
+  impl_->redis_up->Set(up ? 1 : 0);
+}
+
+void Metrics::rate_limit_fallback() { impl_->rate_limit_fallbacks.Increment(); }
+
+void Metrics::cluster_event(std::string_view direction, std::string_view kind) {
+  impl_->cluster_events.at({direction, kind}).Increment();
+}
 
 void Metrics::rate_limited(std::string_view scope) { impl_->rate_limited.at({scope}).Increment(); }
 
@@ -178,7 +233,25 @@ void Metrics::set_store_queue_depth(size_t n) {
   impl_->store_queue_depth.Set(static_cast<double>(n));
 }
 
-void Metrics::store_written(uint64_t n) { impl_->store_written.Increment(static_cast<double>(n)); }
+void Metrics::report_store(const StoreCounts& now) {
+  std::lock_guard lock(impl_->store_mutex);
+  StoreCounts& last = impl_->store_reported;
+  auto grow = [](Counter& counter, uint64_t current, uint64_t& reported) {
+    if (current > reported) counter.Increment(static_cast<double>(current - reported));
+    reported = std::max(reported, current);
+  };
+  grow(impl_->store_written, now.written, last.written);
+  grow(impl_->store_failed_batches, now.failed_batches, last.failed_batches);
+  grow(impl_->spool_appended, now.spooled, last.spooled);
+  grow(impl_->spool_replayed, now.replayed, last.replayed);
+  grow(impl_->spool_refused, now.spool_refused, last.spool_refused);
+  grow(impl_->spool_overflow, now.overflowed, last.overflowed);
+  grow(impl_->spool_bad_lines, now.bad_lines, last.bad_lines);
+  grow(impl_->store_lost, now.lost, last.lost);
+  impl_->store_queue_depth.Set(static_cast<double>(now.depth));
+  impl_->spool_bytes.Set(static_cast<double>(now.spool_bytes));
+  impl_->store_up.Set(now.store_up ? 1 : 0);
+}
 
 void Metrics::store_dropped(uint64_t n) { impl_->store_dropped.Increment(static_cast<double>(n)); }
 

@@ -8,7 +8,9 @@
 //   result     ok | failed | timeout | refused;  alpn: the negotiated protocol or "none";
 //   layer, reason  from the parsers' fixed error enums (describe() names);
 //   scope      key | address;  limit: a ServerConfig limit name;  listener: api | fingerprint;
-//   matched_by the identification's method (exact | similarity | classifier | none ...).
+//   matched_by the identification's method (exact | similarity | classifier | none ...);
+//   level      local | shared;  result (cache) hit | miss;
+//   direction  received | published | publish_failed;  kind: profiles | model | resync.
 // Values longer than kMaxLabelValue are cut, and at most kMaxSeriesPerFamily label sets are
 // kept per family (further ones fold into "other"), so a caller's bug cannot exhaust memory.
 // All methods are thread-safe; a label set's counter is looked up in a small map once and cached.
@@ -38,8 +40,19 @@ class Metrics {
   void handshake(std::string_view result, std::string_view alpn);
   // fp_parse_failures_total{layer,reason}.
   void parse_failure(std::string_view layer, std::string_view reason);
-  // fp_identity_cache_hits_total / fp_identity_cache_misses_total.
+  // The local LRU: fp_identity_cache_hits_total / fp_identity_cache_misses_total (the names
+  // dashboards use) and fp_identity_cache_lookups_total{level="local",result}.
   void cache(bool hit);
+  // The shared (Redis) level, asked after a local miss:
+  // fp_identity_cache_lookups_total{level="shared",result}.
+  void shared_cache(bool hit);
+  // fp_redis_up gauge: 1 when the Redis client is up, 0 when down (limits and cache are local);
+  // absent until first set (no Redis configured).
+  void set_redis_up(bool up);
+  // fp_rate_limit_fallback_total: requests limited locally because Redis was unreachable.
+  void rate_limit_fallback();
+  // fp_cluster_events_total{direction,kind}.
+  void cluster_event(std::string_view direction, std::string_view kind);
   // fp_rate_limited_total{scope}; scope key|address.
   void rate_limited(std::string_view scope);
   // fp_limits_hit_total{limit}: max_body_bytes, max_connections, header_timeout ...
@@ -49,9 +62,24 @@ class Metrics {
   void connection_closed(std::string_view listener);
   // fp_store_queue_depth gauge.
   void set_store_queue_depth(size_t n);
-  // fp_store_observations_written_total / fp_store_observations_dropped_total.
-  void store_written(uint64_t n);
+  // fp_store_observations_dropped_total: a row the writer refused (queue or spool full).
   void store_dropped(uint64_t n);
+  // The observation writer's own counts since it started (store/observation_writer.h), read at
+  // each scrape: counters grow by the difference from the last report, gauges are set.
+  struct StoreCounts {
+    uint64_t written = 0;         // fp_store_observations_written_total
+    uint64_t failed_batches = 0;  // fp_store_failed_batches_total (retried)
+    uint64_t spooled = 0;         // fp_store_spool_appended_total
+    uint64_t replayed = 0;        // fp_store_spool_replayed_total (found on start)
+    uint64_t spool_refused = 0;   // fp_store_spool_refused_total (spool full)
+    uint64_t overflowed = 0;      // fp_store_spool_overflow_total (kept on disk only)
+    uint64_t bad_lines = 0;       // fp_store_spool_bad_lines_total (torn or corrupt, skipped)
+    uint64_t lost = 0;            // fp_store_observations_lost_total
+    size_t depth = 0;             // fp_store_queue_depth
+    uint64_t spool_bytes = 0;     // fp_store_spool_bytes
+    bool store_up = true;         // fp_store_up
+  };
+  void report_store(const StoreCounts& counts);
   // fp_identifications_total{matched_by} and fp_identification_duration_seconds histogram.
   void identification(std::string_view matched_by, double seconds);
   // fp_build_info{version,model} = 1 (replaces any earlier info series).

@@ -4,6 +4,9 @@
 #include <cmath>
 #include <functional>
 
+#include "server/metrics.h"
+#include "server/redis_rate_limit.h"
+
 namespace fp::server {
 namespace {
 
@@ -17,6 +20,17 @@ int64_t seconds_until(double amount, double rate) {
 }
 
 std::string whole(double value) { return std::to_string(static_cast<int64_t>(std::floor(value))); }
+
+// The decision once `tokens` are left in the bucket (after taking one when allowed).
+RateDecision decide(bool allowed, double tokens, const TierLimits& tier) {
+  RateDecision decision;
+  decision.limit = tier.burst;
+  decision.allowed = allowed;
+  decision.remaining = std::floor(tokens);
+  decision.reset_seconds = seconds_until(tier.burst - tokens, tier.rate_per_second);
+  decision.retry_after_seconds = allowed ? 0 : seconds_until(1 - tokens, tier.rate_per_second);
+  return decision;
+}
 
 }  // namespace
 
@@ -54,8 +68,20 @@ RateLimiter::Bucket& RateLimiter::find_or_add(Shard& shard, std::string_view key
   return shard.recency.front();
 }
 
+void RateLimiter::share_through(RedisClient* redis, Metrics* metrics) {
+  redis_ = redis;
+  metrics_ = metrics;
+}
+
 RateDecision RateLimiter::take(std::string_view key, const TierLimits& tier,
                                std::chrono::steady_clock::time_point now) {
+  if (redis_) {
+    if (auto shared = take_shared_token(*redis_, key, tier)) {
+      return decide(shared->allowed, shared->tokens, tier);
+    }
+    fallbacks_.fetch_add(1, std::memory_order_relaxed);
+    if (metrics_) metrics_->rate_limit_fallback();
+  }
   Shard& shard = shard_of(key);
   std::lock_guard lock(shard.mutex);
   Bucket& bucket = find_or_add(shard, key, tier, now);
@@ -68,15 +94,9 @@ RateDecision RateLimiter::take(std::string_view key, const TierLimits& tier,
   // Also clamps a bucket whose key moved to a tier with a smaller burst.
   bucket.tokens = std::min(bucket.tokens, tier.burst);
 
-  RateDecision decision;
-  decision.limit = tier.burst;
-  decision.allowed = bucket.tokens >= 1;
-  if (decision.allowed) bucket.tokens -= 1;
-  decision.remaining = std::floor(bucket.tokens);
-  decision.reset_seconds = seconds_until(tier.burst - bucket.tokens, tier.rate_per_second);
-  decision.retry_after_seconds =
-      decision.allowed ? 0 : seconds_until(1 - bucket.tokens, tier.rate_per_second);
-  return decision;
+  const bool allowed = bucket.tokens >= 1;
+  if (allowed) bucket.tokens -= 1;
+  return decide(allowed, bucket.tokens, tier);
 }
 
 size_t RateLimiter::buckets() const {

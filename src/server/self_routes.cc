@@ -9,6 +9,7 @@
 #include "server/identification.h"
 #include "server/problem.h"
 #include "server/request_id.h"
+#include "server/trace_context.h"
 
 namespace fp::server {
 namespace json = boost::json;
@@ -139,12 +140,15 @@ Response SelfRoutes::handle(const CallerCapture& caller, const Request& incoming
     response = route(caller, request);
   }
   response.set_header("X-Request-Id", request.request_id);
+  // W3C trace context as on the API: a caller's trace continues through the page it loads.
+  const TraceContext trace = trace_context_of(request.headers);
+  set_trace_headers(trace, response);
   const auto took = std::chrono::steady_clock::now() - started;
   const std::string_view route_name =
       response.status == 404 ? std::string_view("unmatched") : std::string_view(request.path);
   context_.metrics.request(route_name.size() > 32 ? "unmatched" : route_name, request.method,
                            response.status, std::chrono::duration<double>(took).count());
-  context_.log.request(request, response, route_name, took);
+  context_.log.request(request, response, route_name, took, "", &trace);
   return response;
 }
 

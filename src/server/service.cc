@@ -8,15 +8,20 @@
 
 #include "engine/identify_support.h"
 #include "server/api_listener.h"
+#include "server/cluster_events.h"
 #include "server/dispatcher.h"
 #include "server/listener.h"
 #include "server/model_registry.h"
+#include "server/redis_client.h"
+#include "server/redis_identity_cache.h"
 #include "server/routes.h"
 #include "server/self_routes.h"
 #include "server/self_signed.h"
 #include "server/service_engine.h"
 #include "server/tls_context.h"
 #include "store/observation_writer.h"
+#include "store/open_store.h"
+#include "store/spool.h"
 #include "store/store.h"
 
 namespace fp::server {
@@ -62,6 +67,10 @@ struct Service::Parts {
   ListenerMetrics api_events, tls_events;
   std::unique_ptr<ApiListener> api;
   std::unique_ptr<FingerprintListener> tls;
+  // Declared last, destroyed first: the events thread calls into the parts above.
+  std::unique_ptr<RedisClient> redis;
+  std::unique_ptr<SharedIdentityCache> shared_identities;
+  std::unique_ptr<ClusterEvents> cluster;
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -82,7 +91,9 @@ struct Service::Parts {
   }
 
   bool open_state(std::string& error);
+  bool open_writer(std::string& error);
   bool load_engine(std::string& error);
+  bool start_redis(std::string& error);
   bool start_listeners(std::string& error);
   void shut_down();
 };
@@ -104,13 +115,35 @@ bool Service::Parts::open_state(std::string& error) {
       engine::load_profiles(engine::database_dir(config.profiles_dir), profile_error);
   if (!profile_error.empty()) log.event("warn", "profiles", {{"error.message", profile_error}});
   if (!config.store_observations) return true;
-  store = store::Store::open(store::database_path(config.state_dir), error);
+  store = store::open_store({.backend = config.store_backend,
+                             .sqlite_file = store::database_path(config.state_dir),
+                             .postgres_url = config.store_postgres_url,
+                             .postgres_pool = config.store_postgres_pool},
+                            error);
   if (!store) return false;
   const size_t seeded = store->seed_profiles(context.seed_profiles);
   if (seeded > 0) log.event("info", "profiles seeded", {{"fp.profiles", std::to_string(seeded)}});
-  writer = std::make_unique<store::ObservationWriter>(*store, config.store_queue);
+  if (!open_writer(error)) return false;
   context.store = store.get();
   context.writer = writer.get();
+  return true;
+}
+
+// The writer journals each observation in STATE/spool before it is acknowledged, and replays
+// what a previous run left there (a crash, or a store that was down at shutdown).
+bool Service::Parts::open_writer(std::string& error) {
+  const store::WriterOptions options{.capacity = config.store_queue};
+  std::unique_ptr<store::Spool> spool;
+  if (config.store_spool_max_bytes > 0) {
+    spool = store::Spool::open(
+        {.folder = config.state_dir / "spool", .max_bytes = config.store_spool_max_bytes}, error);
+    if (!spool) return false;
+  }
+  writer = std::make_unique<store::ObservationWriter>(*store, std::move(spool), options);
+  if (writer->replayed() > 0) {
+    log.event("info", "observations replayed from the spool",
+              {{"fp.observations", std::to_string(writer->replayed())}});
+  }
   return true;
 }
 
@@ -125,6 +158,43 @@ bool Service::Parts::load_engine(std::string& error) {
     if (!rebuild_engine(context, error)) return false;
   }
   metrics.set_info("0.1.0", active);
+  return true;
+}
+
+// With redis.url: shared rate limits, the shared identity cache and cluster events. Redis being
+// unreachable now is no reason not to start: limits and cache stay local until it answers.
+bool Service::Parts::start_redis(std::string& error) {
+  if (config.redis_url.empty()) return true;
+  RedisOptions options;
+  auto url = parse_redis_url(config.redis_url, error);
+  if (!url) {
+    error = "redis.url: " + error;
+    return false;
+  }
+  options.url = std::move(*url);
+  options.connect_timeout = config.redis_connect_timeout;
+  options.command_timeout = config.redis_command_timeout;
+  redis = std::make_unique<RedisClient>(options);
+  shared_identities = std::make_unique<SharedIdentityCache>(*redis, config.redis_cache_ttl);
+  const std::string replica = config.replica_id.empty() ? default_replica_id() : config.replica_id;
+  cluster = std::make_unique<ClusterEvents>(
+      options, *redis, replica, [this](const ClusterEvent& e) { on_cluster_event(context, e); },
+      &metrics);
+  context.redis = redis.get();
+  context.shared_identities = shared_identities.get();
+  context.cluster = cluster.get();
+  limiter.share_through(redis.get(), &metrics);
+  const bool up = redis->command({"PING"}).has_value();
+  metrics.set_redis_up(up);
+  if (up) {
+    log.event("info", "redis", {{"fp.redis", describe(options.url)}, {"fp.replica", replica}});
+  } else {
+    log.event("warn", "redis unreachable: rate limits and cache local until it answers",
+              {{"fp.redis", describe(options.url)},
+               {"fp.replica", replica},
+               {"error.message", redis->last_error()}});
+  }
+  cluster->start();
   return true;
 }
 
@@ -179,6 +249,7 @@ void Service::Parts::shut_down() {
          std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  if (cluster) cluster->stop();
   if (writer) {
     writer->stop();  // everything acknowledged is committed before the process ends
     log.event("info", "store flushed",
@@ -200,7 +271,10 @@ bool Service::start(std::string& error) {
   add_profile_routes(p.router, p.context);
   add_observation_routes(p.router, p.context);
   add_model_routes(p.router, p.context);
-  if (!p.open_state(error) || !p.load_engine(error) || !p.start_listeners(error)) return false;
+  if (!p.open_state(error) || !p.load_engine(error) || !p.start_redis(error) ||
+      !p.start_listeners(error)) {
+    return false;
+  }
   p.log.event(
       "info", "listening",
       {{"fp.api", "http" + std::string(p.config.api_cert.empty() ? "" : "s") + "://" +

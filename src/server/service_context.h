@@ -24,7 +24,10 @@ class ObservationWriter;
 
 namespace fp::server {
 
+class ClusterEvents;
 class ModelRegistry;
+class RedisClient;
+class SharedIdentityCache;
 
 struct ServiceContext {
   const ServerConfig& config;
@@ -38,6 +41,11 @@ struct ServiceContext {
   store::ObservationWriter* writer = nullptr;        // idem
   std::shared_ptr<const identify::P0fDatabase> p0f;  // null when no p0f.fp was found
   std::vector<identify::Profile> seed_profiles;      // the profiles when there is no store
+  // Redis (null when redis.url is not set): the client, the shared level of the identity cache,
+  // and the profile/model change events between replicas.
+  RedisClient* redis = nullptr;
+  SharedIdentityCache* shared_identities = nullptr;
+  ClusterEvents* cluster = nullptr;
 };
 
 }  // namespace fp::server

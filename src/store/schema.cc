@@ -78,7 +78,14 @@ CREATE TABLE settings (
 ) WITHOUT ROWID;
 )sql";
 
-constexpr std::array<std::string_view, 1> kMigrations = {kInitial};
+// 2: a writer-given unique id per observation (NULL when none), so that a spool replayed after a
+// crash does not store a row twice (insert_observations skips a known uid).
+constexpr std::string_view kObservationUid = R"sql(
+ALTER TABLE observations ADD COLUMN uid TEXT;
+CREATE UNIQUE INDEX observations_uid ON observations (uid);
+)sql";
+
+constexpr std::array<std::string_view, 2> kMigrations = {kInitial, kObservationUid};
 
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(

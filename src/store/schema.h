@@ -1,5 +1,5 @@
 #pragma once
-// The database schema as an ordered list of migrations. Migration N (1-based) is applied once,
+// The SQLite schema as an ordered list of migrations. Migration N (1-based) is applied once,
 // in its own transaction, and recorded in `schema_migrations`; a database that records a version
 // this build does not know is refused, so an older binary never writes to a newer schema.
 

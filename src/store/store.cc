@@ -1,11 +1,10 @@
-// Opening the store, health, settings. The tables have their own files: store_observations.cc,
-// store_profiles.cc, store_keys.cc.
+// What every backend shares: the overloads without an error parameter, the clock, and the
+// SQLite default behind Store::open.
 #include "store/store.h"
 
 #include <chrono>
 
-#include "store/schema.h"
-#include "store/store_internal.h"
+#include "store/sqlite_store.h"
 
 namespace fp::store {
 
@@ -15,73 +14,20 @@ int64_t unix_now_ms() {
       .count();
 }
 
-Store::Store(const std::string& path, SqliteConnection writer, int schema_version)
-    : schema_version_(schema_version), writer_(std::move(writer)), readers_(path) {}
-
 std::unique_ptr<Store> Store::open(const std::filesystem::path& file, std::string& error) {
-  const std::string path = file.string();
-  SqliteConnection writer = SqliteConnection::open(path, error);
-  if (!writer) {
-    error = path + ": " + error;
-    return nullptr;
-  }
-  const int version = migrate(writer, error);
-  if (version < 0) {
-    error = path + ": " + error;
-    return nullptr;
-  }
-  return std::unique_ptr<Store>(new Store(path, std::move(writer), version));
+  return SqliteStore::open(file, error);
 }
 
-bool Store::healthy(std::string& error) const {
-  ReaderPool::Lease reader = readers_.acquire(error);
-  if (!reader) return false;
-  Statement ping = reader->prepare("SELECT 1", error);
-  if (!ping) return false;
-  if (ping.next_row()) return true;
-  error = ping.error();
-  return false;
-}
-
-bool write_setting(SqliteConnection& db, std::string_view key, std::string_view value,
-                   std::string& error) {
-  Statement upsert = db.prepare(
-      "INSERT INTO settings (key, value) VALUES (?1, ?2) "
-      "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-      error);
-  if (!upsert) return false;
-  upsert.bind(1, key);
-  upsert.bind(2, value);
-  return upsert.run(error);
-}
-
-bool read_setting(SqliteConnection& db, std::string_view key, std::optional<std::string>& value,
-                  std::string& error) {
-  Statement query = db.prepare("SELECT value FROM settings WHERE key = ?1", error);
-  if (!query) return false;
-  query.bind(1, key);
-  if (query.next_row()) value = query.text(0);
-  if (!query.failed()) return true;
-  error = query.error();
-  return false;
-}
-
-std::optional<std::string> Store::setting(std::string_view key) const {
-  std::optional<std::string> value;
-  read([&](SqliteConnection& db, std::string& error) {
-    return read_setting(db, key, value, error);
-  });
-  return value;
-}
-
-bool Store::set_setting(std::string_view key, std::string_view value, std::string& error) {
-  std::lock_guard lock(write_mutex_);
-  return write_setting(writer_, key, value, error);
+CreatedKey Store::create_key(std::string_view name, std::string_view tier, bool can_write) {
+  std::string error;
+  CreatedKey created = create_key(name, tier, can_write, error);
+  if (created.secret.empty()) count_error();
+  return created;
 }
 
 void Store::set_setting(std::string_view key, std::string_view value) {
   std::string error;
-  if (!set_setting(key, value, error)) errors_.fetch_add(1, std::memory_order_relaxed);
+  if (!set_setting(key, value, error)) count_error();
 }
 
 }  // namespace fp::store

@@ -1,13 +1,13 @@
 #pragma once
-// The service's state in one SQLite file (`--state DIR` -> DIR/fingerprint.db): observations,
-// the profile database as edited through the API, API keys and settings. The schema is migrated
-// on open (store/schema.h). Any method may be called from any thread: writes go through one
-// connection behind a mutex, reads through query-only connections of their own (WAL), so a read
-// never waits for the writer's transaction.
+// The service's state: observations, the profile database as edited through the API, API keys
+// and settings. Two backends: one SQLite file (`--state DIR` -> DIR/fingerprint.db, the default)
+// or a PostgreSQL database shared by several replicas. The schema is migrated on open. Any
+// method may be called from any thread.
 //
 // Errors: methods that write return false / kError with a message. Methods that only read cannot
-// fail in a way the caller could act on; when SQLite fails they return what they have (empty)
-// and count the failure in errors(), which the server exports and /readyz checks via healthy().
+// fail in a way the caller could act on; when the database fails they return what they have
+// (empty) and count the failure in errors(), which the server exports and /readyz checks via
+// healthy().
 
 #include <atomic>
 #include <cstdint>
@@ -23,8 +23,6 @@
 #include <vector>
 
 #include "identify/profile.h"
-#include "store/reader_pool.h"
-#include "store/sqlite.h"
 
 namespace fp::store {
 
@@ -54,6 +52,7 @@ struct ObservationRow {
   std::string ja4, ja3n, ja4h, akamai, ja4t;            // "" when absent
   std::string client, client_version, tls_library, os;  // identity names, "" when unknown
   std::string record;                                   // the whole record as JSON text
+  std::string uid;  // globally unique, given by the writer; an insert of a known uid is skipped
 };
 
 // Time ranges are half-open: since_ms <= time_ms < until_ms.
@@ -111,80 +110,88 @@ struct CreatedKey {
   std::string secret;  // shown once: "fpk_<id>_<64 hex digits>"; empty when the key was not stored
 };
 
+// The interface both backends implement (sqlite_store.h, postgres_store.h); open_store() in
+// store/open_store.h picks one. Semantics are the same whichever backend is behind it.
 class Store {
  public:
-  // Opens or creates the database and migrates it. nullptr and `error` when the file cannot be
-  // opened, is not a SQLite database, or has a newer schema than this build.
+  virtual ~Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The SQLite store in `file` (open_store() with backend "sqlite"): opens or creates the
+  // database and migrates it. nullptr and `error` when the file cannot be opened, is not a
+  // SQLite database, or has a newer schema than this build.
   static std::unique_ptr<Store> open(const std::filesystem::path& file, std::string& error);
 
-  [[nodiscard]] int schema_version() const { return schema_version_; }
-  // A `SELECT 1` on a reader connection, for /readyz.
-  [[nodiscard]] bool healthy(std::string& error) const;
-  // SQLite failures of methods that have no error parameter, since open.
+  [[nodiscard]] virtual int schema_version() const = 0;
+  // A `SELECT 1` on a reading connection, for /readyz.
+  [[nodiscard]] virtual bool healthy(std::string& error) const = 0;
+  // Database failures of methods that have no error parameter, since open.
   [[nodiscard]] uint64_t errors() const { return errors_.load(std::memory_order_relaxed); }
 
-  // --- observations (store_observations.cc)
-  // All rows in one transaction: all are stored or none. Each row's `id` is ignored.
-  [[nodiscard]] bool insert_observations(std::span<const ObservationRow> rows, std::string& error);
+  // --- observations
+  // All rows in one transaction: all are stored or none. Each row's `id` is ignored. A row whose
+  // non-empty uid is already stored (or appears earlier in `rows`) is skipped, not an error.
+  [[nodiscard]] virtual bool insert_observations(std::span<const ObservationRow> rows,
+                                                 std::string& error) = 0;
   // Newest first.
-  [[nodiscard]] std::vector<ObservationRow> observations(const ObservationQuery& q) const;
-  [[nodiscard]] Stats stats(const StatsQuery& q) const;
-  [[nodiscard]] uint64_t observation_count() const;
+  [[nodiscard]] virtual std::vector<ObservationRow> observations(
+      const ObservationQuery& q) const = 0;
+  [[nodiscard]] virtual Stats stats(const StatsQuery& q) const = 0;
+  [[nodiscard]] virtual uint64_t observation_count() const = 0;
 
-  // --- profiles (store_profiles.cc)
+  // --- profiles
   // Stores `profiles` only when the table is empty and no seed happened before (so profiles
   // deleted through the API do not come back on restart); a later profile with an id already
-  // seeded is skipped. Returns how many were stored.
-  [[nodiscard]] size_t seed_profiles(std::span<const identify::Profile> profiles);
+  // seeded is skipped. Returns how many were stored. Several processes seeding one database at
+  // once store the profiles once.
+  [[nodiscard]] virtual size_t seed_profiles(std::span<const identify::Profile> profiles) = 0;
   // In the order they were first stored, for building the identifier.
-  [[nodiscard]] std::vector<identify::Profile> all_profiles() const;
+  [[nodiscard]] virtual std::vector<identify::Profile> all_profiles() const = 0;
   // One page ordered by id; `total` is the number of matches of the whole query.
-  [[nodiscard]] std::vector<StoredProfile> find_profiles(const ProfileQuery& q,
-                                                         size_t& total) const;
-  [[nodiscard]] std::optional<StoredProfile> profile(std::string_view id) const;
+  [[nodiscard]] virtual std::vector<StoredProfile> find_profiles(const ProfileQuery& q,
+                                                                 size_t& total) const = 0;
+  [[nodiscard]] virtual std::optional<StoredProfile> profile(std::string_view id) const = 0;
   enum class PutResult { kCreated, kReplaced, kError };
   // Errors: "exists" when must_be_new and the id is taken; a bad id; a profile without name, os
-  // or label; one that does not read back equal from the database syntax; SQLite failures.
-  [[nodiscard]] PutResult put_profile(const identify::Profile& p, bool must_be_new,
-                                      std::string& error);
+  // or label; one that does not read back equal from the database syntax; database failures.
+  [[nodiscard]] virtual PutResult put_profile(const identify::Profile& p, bool must_be_new,
+                                              std::string& error) = 0;
   // False when there is no such profile.
-  [[nodiscard]] bool remove_profile(std::string_view id);
-  // Bumped by every change of the profiles in this process (the server rebuilds its identifier
-  // when it moves). Starts at 1.
+  [[nodiscard]] virtual bool remove_profile(std::string_view id) = 0;
+  // Bumped by every change of the profiles in this process, and by note_external_change() (the
+  // server rebuilds its identifier when it moves). Starts at 1.
   [[nodiscard]] uint64_t profiles_version() const {
     return profiles_version_.load(std::memory_order_acquire);
   }
+  // Another process (a replica sharing the database) changed the profiles.
+  virtual void note_external_change() { bump_profiles_version(); }
 
-  // --- API keys (store_keys.cc): only SHA-256 of the secret is stored; compared in constant time.
+  // --- API keys: only SHA-256 of the secret is stored; compared in constant time.
   [[nodiscard]] CreatedKey create_key(std::string_view name, std::string_view tier, bool can_write);
-  [[nodiscard]] CreatedKey create_key(std::string_view name, std::string_view tier, bool can_write,
-                                      std::string& error);
+  [[nodiscard]] virtual CreatedKey create_key(std::string_view name, std::string_view tier,
+                                              bool can_write, std::string& error) = 0;
   // nullopt: malformed, unknown or revoked.
-  [[nodiscard]] std::optional<ApiKey> find_key(std::string_view secret) const;
+  [[nodiscard]] virtual std::optional<ApiKey> find_key(std::string_view secret) const = 0;
   // Every key, revoked ones too, oldest first.
-  [[nodiscard]] std::vector<ApiKey> keys() const;
+  [[nodiscard]] virtual std::vector<ApiKey> keys() const = 0;
   // True when `id` names a key, which is now revoked (revoking twice is not an error).
-  [[nodiscard]] bool revoke_key(std::string_view id);
+  [[nodiscard]] virtual bool revoke_key(std::string_view id) = 0;
 
   // --- settings (e.g. "active_model"); keys starting with "store." are the store's own.
-  [[nodiscard]] std::optional<std::string> setting(std::string_view key) const;
+  [[nodiscard]] virtual std::optional<std::string> setting(std::string_view key) const = 0;
   void set_setting(std::string_view key, std::string_view value);
-  [[nodiscard]] bool set_setting(std::string_view key, std::string_view value, std::string& error);
+  [[nodiscard]] virtual bool set_setting(std::string_view key, std::string_view value,
+                                         std::string& error) = 0;
+
+ protected:
+  Store() = default;
+  void count_error(uint64_t n = 1) const { errors_.fetch_add(n, std::memory_order_relaxed); }
+  void bump_profiles_version() { profiles_version_.fetch_add(1, std::memory_order_acq_rel); }
 
  private:
-  Store(const std::string& path, SqliteConnection writer, int schema_version);
-
-  // Runs `query(connection, error) -> bool` on a borrowed reader connection; a false return, or
-  // no connection, counts in errors(). Defined in store/store_internal.h.
-  template <class Query>
-  void read(Query&& query) const;
-
-  int schema_version_;
   mutable std::atomic<uint64_t> errors_{0};
   std::atomic<uint64_t> profiles_version_{1};
-  mutable std::mutex write_mutex_;  // guards writer_
-  SqliteConnection writer_;
-  mutable ReaderPool readers_;
 };
 
 // Milliseconds since the Unix epoch, from the system clock.

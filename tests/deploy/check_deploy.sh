@@ -6,7 +6,15 @@
 #   3. the ConfigMap's serve.toml is accepted by the binary (unknown keys are fatal there);
 #   4. every fp_* metric used by rules.yml and the Grafana dashboard is exported by the binary,
 #      found by starting it on free loopback ports and scraping /metrics after a few requests;
-#   5. the Dockerfile's runtime stage installs a package for every library the binary needs.
+#   5. the Dockerfile's runtime stage installs a package for every library the binary needs;
+#   6. the mesh overlays (production and the regions): Istio VirtualService retries/timeouts,
+#      DestinationRule pool/ejection/locality failover to the other regions, the listener's port
+#      outside the sidecar, the model-sync init container (its script is run here on a scratch
+#      folder, and the server started by step 3 must list the model it copied);
+#   7. deploy/monitoring/federation.yml: promtool check config, /federate with honor_labels,
+#      match[] covering every recording rule and fp_* series, one target per region;
+#   8. deploy/logging: filebeat.yml parses, and every field the Filebeat and Logstash pipelines
+#      read is in a real request line of the binary, which carries the W3C trace ids.
 # Usage: tests/deploy/check_deploy.sh path/to/fingerprint
 # Needs: promtool (Debian `prometheus`), kubectl with `kustomize`, python3-yaml, curl.
 set -euo pipefail
@@ -62,14 +70,18 @@ for overlay in staging production us-east-1 eu-west-1 ap-southeast-1; do
   if ! kubectl kustomize "$deploy/k8s/overlays/$overlay" >"$out" 2>"$work/kustomize.log"; then
     cat "$work/kustomize.log" >&2; fail "kubectl kustomize $overlay"; continue
   fi
-  if python3 - "$out" "${region[$overlay]}" <<'PY'
+  mesh=no
+  [ "$overlay" != staging ] && mesh=yes
+  if python3 - "$out" "${region[$overlay]}" "$mesh" <<'PY'
 import sys, yaml
-path, region = sys.argv[1], sys.argv[2]
+path, region, mesh = sys.argv[1], sys.argv[2], sys.argv[3] == "yes"
 docs = [d for d in yaml.safe_load_all(open(path)) if d]
 problems = []
 kinds = {d["kind"] for d in docs}
 expected = {"Deployment", "Service", "ServiceAccount", "ConfigMap", "HorizontalPodAutoscaler",
             "PodDisruptionBudget", "NetworkPolicy"}
+if mesh:
+    expected |= {"VirtualService", "DestinationRule", "PersistentVolumeClaim"}
 if expected - kinds:
     problems.append(f"missing kinds {sorted(expected - kinds)}")
 for d in docs:
@@ -95,6 +107,76 @@ for dep in (d for d in docs if d["kind"] == "Deployment"):
     if "fingerprint-tls" not in secrets:
         problems.append("Deployment: the TLS Secret fingerprint-tls is not mounted")
     print(f'  {dep["metadata"]["namespace"]}: replicas={dep["spec"]["replicas"]}')
+    for c in pod.get("initContainers", []):
+        if c.get("securityContext", {}).get("readOnlyRootFilesystem") is not True:
+            problems.append(f'init container {c["name"]}: readOnlyRootFilesystem is not true')
+        if not c.get("resources", {}).get("limits"):
+            problems.append(f'init container {c["name"]}: no resource limits')
+if mesh:
+    regions = {"us-east-1", "eu-west-1", "ap-southeast-1"}
+    def one(kind, name):
+        found = [d for d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
+        if len(found) != 1:
+            problems.append(f"{kind}/{name}: {len(found)} found")
+        return found[0] if found else {"spec": {}}
+    rule = one("DestinationRule", "fingerprint-api")["spec"]
+    policy = rule.get("trafficPolicy", {})
+    if rule.get("host") != "fingerprint-api":
+        problems.append("DestinationRule: host is not fingerprint-api")
+    if not policy.get("connectionPool", {}).get("tcp") or not policy["connectionPool"].get("http"):
+        problems.append("DestinationRule: no tcp and http connectionPool")
+    if not policy.get("outlierDetection"):
+        problems.append("DestinationRule: no outlierDetection (failover needs it)")
+    locality = policy.get("loadBalancer", {}).get("localityLbSetting", {})
+    failover = {f.get("from"): f.get("to") for f in locality.get("failover", [])}
+    if locality.get("enabled") is not True:
+        problems.append("DestinationRule: localityLbSetting not enabled")
+    if set(failover) != regions:
+        problems.append(f"DestinationRule: failover from {sorted(failover)}, not every region")
+    for source, target in failover.items():
+        if target not in regions - {source}:
+            problems.append(f"DestinationRule: failover {source} -> {target} is not another region")
+    print(f"  failover from {region}: {region} -> {failover.get(region)} -> "
+          f"{', '.join(sorted(regions - {region, failover.get(region)}))}")
+    service = one("VirtualService", "fingerprint-api")["spec"]
+    if service.get("hosts") != ["fingerprint-api"]:
+        problems.append("VirtualService: hosts is not [fingerprint-api]")
+    safe = {"connect-failure", "refused-stream"}  # the request never reached a pod
+    for route in service.get("http", []):
+        name = route.get("name", "?")
+        retries = route.get("retries", {})
+        if not route.get("timeout") or not retries.get("perTryTimeout") or not retries.get("retryOn"):
+            problems.append(f"VirtualService route {name}: timeout, perTryTimeout or retryOn missing")
+        methods = {m.get("method", {}).get("exact") for m in route.get("match", [])}
+        if methods & {"POST", "PUT", "DELETE"} and not set(retries.get("retryOn", "").split(",")) <= safe:
+            problems.append(f"VirtualService route {name}: changes retried after reaching a pod")
+        for r in route.get("route", []):
+            d = r.get("destination", {})
+            if d.get("host") != "fingerprint-api" or d.get("port", {}).get("number") != 8080:
+                problems.append(f"VirtualService route {name}: destination is not fingerprint-api:8080")
+    for dep in (d for d in docs if d["kind"] == "Deployment"):
+        template = dep["spec"]["template"]
+        excluded = template["metadata"].get("annotations", {}).get(
+            "traffic.sidecar.istio.io/excludeInboundPorts", "")
+        listener_ports = [p["containerPort"] for c in template["spec"]["containers"]
+                          for p in c.get("ports", []) if p.get("name") == "fingerprint"]
+        if not listener_ports or str(listener_ports[0]) not in excluded.split(","):
+            problems.append("Deployment: the fingerprinting listener's port is not excluded from the sidecar")
+        sync = [c for c in template["spec"].get("initContainers", []) if c["name"] == "model-sync"]
+        volumes = {v["name"]: v for v in template["spec"].get("volumes", [])}
+        if not sync:
+            problems.append("Deployment: no model-sync init container")
+        else:
+            mounts = {m["name"]: m for m in sync[0].get("volumeMounts", [])}
+            claim = volumes.get("models", {}).get("persistentVolumeClaim", {})
+            if claim.get("claimName") != "fingerprint-models" or not mounts.get("models", {}).get("readOnly"):
+                problems.append("model-sync: the fingerprint-models claim is not mounted read-only")
+            if "state" not in mounts:
+                problems.append("model-sync: the state volume is not mounted")
+    claims = [d for d in docs if d["kind"] == "PersistentVolumeClaim"
+              and d["metadata"]["name"] == "fingerprint-models"]
+    if not claims or claims[0]["spec"].get("accessModes") != ["ReadOnlyMany"]:
+        problems.append("PersistentVolumeClaim fingerprint-models is not ReadOnlyMany")
 for p in problems:
     print("  " + p, file=sys.stderr)
 sys.exit(1 if problems else 0)
@@ -112,6 +194,42 @@ for d in yaml.safe_load_all(open(sys.argv[1])):
         sys.stdout.write(d["data"]["serve.toml"])
 PY
 [ -s "$work/serve.toml" ] || fail "no serve.toml in the production ConfigMap"
+
+# --- 6b. The model-sync init container's script, run on scratch folders: it copies complete
+# models (the repository's built-in model under a new id), skips a directory without
+# metadata.json, and a second run changes nothing. The server started below must list the model.
+python3 - "$work/production.yaml" "$work/model-sync.sh" "$work/model-sync.env" <<'PY'
+import shlex, sys, yaml
+for d in yaml.safe_load_all(open(sys.argv[1])):
+    if d and d["kind"] == "Deployment":
+        for c in d["spec"]["template"]["spec"].get("initContainers", []):
+            if c["name"] == "model-sync":
+                open(sys.argv[2], "w").write(c["args"][0])
+                env = {e["name"]: e["value"] for e in c.get("env", [])}
+                open(sys.argv[3], "w").write(" ".join(f"{k}={shlex.quote(v)}" for k, v in env.items()))
+PY
+synced_model=synced-$$
+if [ ! -s "$work/model-sync.sh" ]; then
+  fail "no model-sync script in the production overlay"
+else
+  grep -q "MODELS_DIR=/var/lib/fingerprint/models" "$work/model-sync.env" ||
+    fail "model-sync: MODELS_DIR is not STATE/models of the ConfigMap's state_dir"
+  mkdir -p "$work/models-source/$synced_model" "$work/models-source/incomplete"
+  cp -R "$root/data/models/." "$work/models-source/$synced_model/"
+  echo '{}' >"$work/models-source/incomplete/client.json"
+  sync_run() {
+    MODELS_SOURCE="$work/models-source" MODELS_DIR="$work/state/models" sh "$work/model-sync.sh"
+  }
+  if sync_run >"$work/sync.log" 2>&1 && sync_run >>"$work/sync.log" 2>&1 &&
+     [ -f "$work/state/models/$synced_model/metadata.json" ] &&
+     [ ! -e "$work/state/models/incomplete" ] &&
+     [ -z "$(find "$work/state/models" -name '.*partial' -print -quit)" ] &&
+     diff -r "$root/data/models" "$work/state/models/$synced_model" >/dev/null; then
+    pass "model-sync copies complete models only, twice without change"
+  else
+    cat "$work/sync.log" >&2; fail "model-sync script"
+  fi
+fi
 
 # The ConfigMap as is, but with loopback ports chosen by the kernel (port 0), a scratch state
 # directory, the repository's data, a self-signed certificate and a small per-address rate
@@ -143,6 +261,17 @@ pass "the binary accepts the ConfigMap's serve.toml ($api, $tls)"
 get() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 [ "$(get "$api/healthz")" = 200 ] || fail "/healthz"
 [ "$(get "$api/readyz")" = 200 ] || fail "/readyz"
+# Before the rate-limit burst below is used up.
+if curl -sf --max-time 5 "$api/api/v1/models" | grep -q "\"id\":\"$synced_model\""; then
+  pass "the server lists the model model-sync copied"
+else
+  fail "GET /api/v1/models does not list $synced_model"
+fi
+# A request as a traced caller makes: its log line is the one the pipelines are checked against.
+trace_parent=00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01
+curl -s -o /dev/null --max-time 5 -H "traceparent: $trace_parent" \
+  -H "X-Request-Id: deploy-check-$$" "$api/healthz" || true
+curl -s -o /dev/null --max-time 5 -H "X-Request-Id: deploy-check-404-$$" "$api/no/such/route" || true
 get "$tls/api/v1/self" -k >/dev/null                                   # a good handshake
 get -X POST -H 'Content-Type: application/json' -d '{bad' "$api/api/v1/identify" >/dev/null
 head -c 2000000 /dev/zero >"$work/big.json"                             # over max_body_bytes
@@ -207,6 +336,138 @@ echo 'rate(fp_no_such_metric_total[5m])' >"$work/bogus.txt"
 while read -r rule; do
   grep -q "record: $rule\$" "$deploy/monitoring/rules.yml" || fail "dashboard uses undefined $rule"
 done < <(grep -oE '\bfp:[a-z0-9_:]+' "$work/dashboard-exprs.txt" | sort -u)
+
+# --- 8. The log pipelines against the binary's real request lines --------------------------
+if python3 - "$deploy/logging" "$work/server.log" "deploy-check-$$" <<'PY'
+import json, re, sys, yaml
+folder, log_path, request_id = sys.argv[1:4]
+
+def filebeat_fields(config):
+    """Event fields filebeat.yml reads: ndjson message_key, and the keys of its conditions."""
+    fields = set()
+    def walk(node, in_condition=False):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "message_key":
+                    fields.add(value)
+                elif in_condition and key in ("equals", "contains", "regexp", "range"):
+                    fields.update(value)
+                elif in_condition and key == "has_fields":
+                    fields.update(value)
+                walk(value, in_condition or key == "when")
+        elif isinstance(node, list):
+            for value in node:
+                walk(value, in_condition)
+    walk(config)
+    return fields
+
+def logstash_fields(text):
+    """Field references ([a][b] or [a.b]) of the pipeline, except the fields it adds itself."""
+    text = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    added = set()
+    for path in re.findall(r'"((?:\[[A-Za-z0-9_@.]+\])+)"\s*=>', text):
+        added.add(".".join(re.findall(r"\[([^\]]+)\]", path)))
+    used = set()
+    for path in re.findall(r"(?:\[[A-Za-z0-9_@.]+\])+", text):
+        used.add(".".join(re.findall(r"\[([^\]]+)\]", path)))
+    return used - added
+
+def request_lines():
+    for line in open(log_path, encoding="utf-8", errors="replace"):
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if record.get("message") == "request":
+            yield record
+
+problems = []
+filebeat = yaml.safe_load(open(f"{folder}/filebeat.yml"))
+pipeline = open(f"{folder}/logstash.conf").read()
+if filebeat["filebeat.inputs"][0]["parsers"][1].get("ndjson") is None:
+    problems.append("filebeat.yml: the second parser is not ndjson")
+for needle in ("codec => json", "${ELASTICSEARCH_HOSTS}"):
+    if needle not in pipeline:
+        problems.append(f"logstash.conf: no {needle}")
+lines = list(request_lines())
+traced = [r for r in lines if r.get("http.request.id") == request_id]
+if not traced:
+    problems.append(f"no request line with http.request.id {request_id} in the server's log")
+    traced = [{}]
+line = traced[0]
+for source, fields in (("filebeat.yml", filebeat_fields(filebeat)),
+                       ("logstash.conf", logstash_fields(pipeline))):
+    if not fields:
+        problems.append(f"{source}: no field references found (the check would pass vacuously)")
+    missing = sorted(f for f in fields if f not in line)
+    if missing:
+        problems.append(f"{source} reads fields a request line lacks: {missing}")
+    else:
+        print(f"  {source}: {sorted(fields)} in the line")
+# The check must be able to fail: a pipeline reading a field the service never writes.
+if "no.such.field" not in logstash_fields(pipeline + '\nif [no.such.field] { drop {} }\n'):
+    problems.append("the field check misses a reference to a field that does not exist")
+expected = {"trace.id": "4bf92f3577b34da6a3ce929d0e0e4736", "fp.trace.parent_id": "00f067aa0ba902b7"}
+for key, value in expected.items():
+    if line.get(key) != value:
+        problems.append(f"traced request line: {key} = {line.get(key)!r}, not {value!r}")
+if not re.fullmatch(r"[0-9a-f]{16}", str(line.get("transaction.id"))):
+    problems.append(f"traced request line: transaction.id {line.get('transaction.id')!r}")
+# A caller without traceparent: the answer starts a trace, and its line says so.
+untraced = [r for r in lines if r.get("http.request.id") == request_id.replace("check-", "check-404-")]
+if not untraced or not re.fullmatch(r"[0-9a-f]{32}", str(untraced[0].get("trace.id"))) \
+        or "fp.trace.parent_id" in untraced[0]:
+    problems.append(f"untraced request line: {untraced[:1]}")
+for p in problems:
+    print("  " + p, file=sys.stderr)
+sys.exit(1 if problems else 0)
+PY
+then pass "log pipelines read only fields of the binary's request lines (with trace ids)"
+else fail "log pipelines"
+fi
+
+# --- 7. Prometheus federation -------------------------------------------------------------
+federation="$deploy/monitoring/federation.yml"
+if promtool check config "$federation" >"$work/federation.log" 2>&1; then
+  pass "promtool check config federation.yml"
+else
+  cat "$work/federation.log" >&2; fail "promtool check config federation.yml"
+fi
+check_federation() {  # federation.yml rules.yml
+  python3 - "$1" "$2" <<'PY'
+import re, sys, yaml
+config, rules = (yaml.safe_load(open(p)) for p in sys.argv[1:3])
+problems = []
+jobs = [j for j in config.get("scrape_configs", []) if j.get("metrics_path") == "/federate"]
+if len(jobs) != 1:
+    problems.append(f"{len(jobs)} scrape jobs on /federate, want 1")
+    jobs = [{}]
+job = jobs[0]
+if job.get("honor_labels") is not True:
+    problems.append("the /federate job does not honor_labels (the regional labels would be lost)")
+selectors = job.get("params", {}).get("match[]", [])
+name_patterns = [re.fullmatch(r'\{.*__name__=~"([^"]+)".*\}', s) for s in selectors]
+patterns = [m.group(1) for m in name_patterns if m]
+records = [r["record"] for g in rules["groups"] for r in g["rules"] if "record" in r]
+for record in records:
+    if not any(re.fullmatch(p, record) for p in patterns):
+        problems.append(f"match[] does not federate the recording rule {record}")
+if not any(re.fullmatch(p, "fp_http_requests_total") for p in patterns):
+    problems.append("match[] does not federate the fp_* series")
+regions = sorted(t.get("labels", {}).get("region", "") for t in job.get("static_configs", []))
+if regions != ["ap-southeast-1", "eu-west-1", "us-east-1"]:
+    problems.append(f"federated targets' regions are {regions}")
+for p in problems:
+    print("  " + p, file=sys.stderr)
+print(f"  {len(records)} recording rules and fp_* series from {len(regions)} regions")
+sys.exit(1 if problems else 0)
+PY
+}
+check_federation "$federation" "$deploy/monitoring/rules.yml" && pass "federation.yml federates every recording rule per region" ||
+  fail "federation.yml"
+sed 's/honor_labels: true/honor_labels: false/' "$federation" >"$work/federation-mutant.yml"
+check_federation "$work/federation-mutant.yml" "$deploy/monitoring/rules.yml" >/dev/null 2>&1 &&
+  fail "the federation check accepts a job without honor_labels"
 
 # --- 5. Dockerfile ------------------------------------------------------------------------
 dockerfile="$deploy/Dockerfile"

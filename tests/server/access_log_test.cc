@@ -151,31 +151,5 @@ TEST(RequestId, UsableIdsAreShortAndPlain) {
   EXPECT_FALSE(usable_request_id("caf\xC3\xA9"));
 }
 
-TEST(TraceId, ParsesW3cTraceparent) {
-  // The example of W3C Trace Context, section 3.2.
-  EXPECT_EQ(trace_id_of("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"),
-            "4bf92f3577b34da6a3ce929d0e0e4736");
-  // A later version may append fields.
-  EXPECT_EQ(trace_id_of("01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00-extra"),
-            "4bf92f3577b34da6a3ce929d0e0e4736");
-}
-
-TEST(TraceId, RejectsMalformedOrZeroIds) {
-  for (std::string_view bad : {
-           "",
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7",       // no flags
-           "00-00000000000000000000000000000000-00f067aa0ba902b7-01",    // zero trace id
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-0000000000000000-01",    // zero parent id
-           "ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // version ff
-           "00-4BF92F3577B34DA6A3CE929D0E0E4736-00f067aa0ba902b7-01",    // upper case
-           "00-4bf92f3577b34da6a3ce929d0e0e473g-00f067aa0ba902b7-01",    // not hex
-           "00_4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",    // separator
-           "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01-x",  // v00 has 4 fields
-           "01-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01x",   // no dash before more
-       }) {
-    EXPECT_EQ(trace_id_of(bad), std::nullopt) << bad;
-  }
-}
-
 }  // namespace
 }  // namespace fp::server

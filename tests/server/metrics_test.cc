@@ -76,9 +76,16 @@ TEST(Metrics, EveryFamilyRendersItsSeries) {
   metrics.connection_opened("tls");
   metrics.connection_opened("api");
   metrics.connection_closed("tls");
-  metrics.set_store_queue_depth(17);
-  metrics.store_written(40);
-  metrics.store_written(2);
+  // The writer's counts are cumulative: the counters take the difference at each report.
+  metrics.report_store({.written = 40, .failed_batches = 2, .spooled = 45, .depth = 5});
+  metrics.report_store({.written = 42,
+                        .failed_batches = 2,
+                        .spooled = 60,
+                        .replayed = 7,
+                        .bad_lines = 1,
+                        .depth = 17,
+                        .spool_bytes = 4096,
+                        .store_up = false});
   metrics.store_dropped(3);
   metrics.identification("exact", 0.0001);
   metrics.set_info("0.1.0", "m1");
@@ -100,6 +107,13 @@ TEST(Metrics, EveryFamilyRendersItsSeries) {
            "fp_store_queue_depth 17",
            "fp_store_observations_written_total 42",
            "fp_store_observations_dropped_total 3",
+           "fp_store_failed_batches_total 2",
+           "fp_store_spool_appended_total 60",
+           "fp_store_spool_replayed_total 7",
+           "fp_store_spool_bad_lines_total 1",
+           "fp_store_observations_lost_total 0",
+           "fp_store_spool_bytes 4096",
+           "fp_store_up 0",
            "fp_identifications_total{matched_by=\"exact\"} 1",
            "fp_identification_duration_seconds_count 1",
            "fp_identification_duration_seconds_bucket{le=\"0.0001\"} 1",

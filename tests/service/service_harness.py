@@ -203,13 +203,40 @@ def repo_root_of_script():
     return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
+_BACKEND_COUNTER = [0]
+
+
+def _shared_backends():
+    """When tests/support/backends.py runs the test (FP_TEST_POSTGRES_URL, FP_TEST_REDIS_URL),
+    every Server gets a database of its own in that PostgreSQL and a Redis database number of its
+    own, emptied: the same test then runs against the shared backends as against SQLite."""
+    env = {}
+    _BACKEND_COUNTER[0] += 1
+    n = _BACKEND_COUNTER[0]
+    pg = os.environ.get("FP_TEST_POSTGRES_URL")
+    if pg:
+        name = f"fp_harness_{os.getpid()}_{n}"
+        subprocess.run(["psql", pg, "-q", "-v", "ON_ERROR_STOP=1", "-c",
+                        f"CREATE DATABASE {name}"], check=True, capture_output=True, timeout=30)
+        env["FP_STORE_BACKEND"] = "postgres"
+        env["FP_STORE_POSTGRES_URL"] = pg.rsplit("/", 1)[0] + "/" + name
+    redis = os.environ.get("FP_TEST_REDIS_URL")
+    if redis:
+        url = f"{redis.rstrip('/')}/{n % 16}"
+        subprocess.run(["redis-cli", "-u", url, "flushdb"], check=True, capture_output=True,
+                       timeout=30)
+        env["FP_REDIS_URL"] = url
+    return env
+
+
 class Server:
-    """`fingerprint serve` on ephemeral loopback ports with its own temporary state folder."""
+    """`fingerprint serve` on ephemeral loopback ports with its own temporary state folder (and,
+    under tests/support/backends.py, its own PostgreSQL database and Redis database)."""
 
     def __init__(self, binary, root=None, env=None, keep=False, threads=None, cpus=None):
         self.binary = os.path.abspath(binary)
         self.root = root or repo_root_of_script()
-        self.extra_env = dict(env or {})
+        self.extra_env = dict(_shared_backends(), **(env or {}))
         self.keep = keep or os.environ.get("FP_KEEP_TMP") == "1"
         self.threads = threads
         self.cpus = cpus
@@ -225,6 +252,8 @@ class Server:
     def create_key(self, name, tier="free", read_only=False):
         os.makedirs(self.state, exist_ok=True)
         args = [self.binary, "keys", "create", "--state", self.state, "--name", name, "--tier", tier]
+        if self.extra_env.get("FP_STORE_BACKEND") == "postgres":
+            args += ["--postgres", self.extra_env["FP_STORE_POSTGRES_URL"]]
         if read_only:
             args.append("--read-only")
         out = subprocess.run(args, capture_output=True, text=True, timeout=30, check=True).stdout

@@ -58,10 +58,11 @@ std::vector<int64_t> ids(const std::vector<ObservationRow>& rows) {
   return out;
 }
 
-class ObservationsTest : public StoreTest {
+class ObservationsTest : public BackendTest {
  protected:
   void SetUp() override {
-    StoreTest::SetUp();
+    BackendTest::SetUp();
+    if (IsSkipped() || HasFatalFailure()) return;
     std::string error;
     ASSERT_TRUE(store_->insert_observations(table(), error)) << error;
   }
@@ -70,7 +71,7 @@ class ObservationsTest : public StoreTest {
 
 using Ids = std::vector<int64_t>;
 
-TEST_F(ObservationsTest, NewestFirstWithEveryFieldKept) {
+TEST_P(ObservationsTest, NewestFirstWithEveryFieldKept) {
   EXPECT_EQ(store_->observation_count(), 7u);
   const std::vector<ObservationRow> rows = store_->observations({});
   ASSERT_EQ(ids(rows), (Ids{7, 6, 5, 4, 3, 2, 1}));
@@ -86,7 +87,7 @@ TEST_F(ObservationsTest, NewestFirstWithEveryFieldKept) {
   EXPECT_EQ(r.record, R"({"ja4":"A","note":"é"})");
 }
 
-TEST_F(ObservationsTest, FingerprintMatchesAnyOfTheFiveColumns) {
+TEST_P(ObservationsTest, FingerprintMatchesAnyOfTheFiveColumns) {
   EXPECT_EQ(query({.fingerprint = "A"}), (Ids{7, 6, 4, 2, 1}));
   EXPECT_EQ(query({.fingerprint = "H1"}), (Ids{2}));
   EXPECT_EQ(query({.fingerprint = "K"}), (Ids{3}));
@@ -96,14 +97,14 @@ TEST_F(ObservationsTest, FingerprintMatchesAnyOfTheFiveColumns) {
   EXPECT_EQ(query({.fingerprint = "%"}), Ids{});  // no wildcards
 }
 
-TEST_F(ObservationsTest, ClientAndCombinedFilters) {
+TEST_P(ObservationsTest, ClientAndCombinedFilters) {
   EXPECT_EQ(query({.client = "curl"}), (Ids{5, 3}));
   EXPECT_EQ(query({.client = "chrome"}), (Ids{7, 2, 1}));
   EXPECT_EQ(query({.fingerprint = "A", .client = "chrome"}), (Ids{7, 2, 1}));
   EXPECT_EQ(query({.fingerprint = "B", .client = "chrome"}), Ids{});
 }
 
-TEST_F(ObservationsTest, FiltersApplyBeforeTheLimit) {
+TEST_P(ObservationsTest, FiltersApplyBeforeTheLimit) {
   // The newest A rows below 7 are 6 (firefox) and 4 (no client): the first chrome one is 2.
   EXPECT_EQ(query({.fingerprint = "A", .client = "chrome", .before_id = 7, .limit = 1}), (Ids{2}));
   EXPECT_EQ(query({.fingerprint = "A", .until_ms = kHour, .limit = 1}), (Ids{2}));
@@ -111,7 +112,7 @@ TEST_F(ObservationsTest, FiltersApplyBeforeTheLimit) {
             (Ids{3}));
 }
 
-TEST_F(ObservationsTest, ARowMatchingInTwoColumnsComesOnce) {
+TEST_P(ObservationsTest, ARowMatchingInTwoColumnsComesOnce) {
   ObservationRow twice = row(5000, "D", "");
   twice.ja4h = "D";
   std::string error;
@@ -119,14 +120,14 @@ TEST_F(ObservationsTest, ARowMatchingInTwoColumnsComesOnce) {
   EXPECT_EQ(query({.fingerprint = "D"}), (Ids{8}));
 }
 
-TEST_F(ObservationsTest, TimeRangeIsHalfOpen) {
+TEST_P(ObservationsTest, TimeRangeIsHalfOpen) {
   EXPECT_EQ(query({.since_ms = kHour, .until_ms = 2 * kHour}), (Ids{4, 3}));
   EXPECT_EQ(query({.since_ms = 2 * kHour}), (Ids{7, 6, 5}));
   EXPECT_EQ(query({.until_ms = 1000}), Ids{});
   EXPECT_EQ(query({.fingerprint = "A", .since_ms = kHour, .until_ms = 2 * kHour + 2}), (Ids{6, 4}));
 }
 
-TEST_F(ObservationsTest, PagesByIdWithoutGapsOrRepeats) {
+TEST_P(ObservationsTest, PagesByIdWithoutGapsOrRepeats) {
   ObservationQuery q{.limit = 3};
   EXPECT_EQ(query(q), (Ids{7, 6, 5}));
   q.before_id = 5;
@@ -138,7 +139,7 @@ TEST_F(ObservationsTest, PagesByIdWithoutGapsOrRepeats) {
   EXPECT_EQ(query({.fingerprint = "A", .before_id = 6, .limit = 2}), (Ids{4, 2}));
 }
 
-TEST_F(ObservationsTest, LimitIsClamped) {
+TEST_P(ObservationsTest, LimitIsClamped) {
   EXPECT_EQ(query({.limit = 0}), (Ids{7}));
   EXPECT_EQ(query({.limit = 1'000'000}).size(), 7u);
   std::vector<ObservationRow> more(kMaxObservationsPerQuery + 5, row(5000, "Z", ""));
@@ -147,7 +148,7 @@ TEST_F(ObservationsTest, LimitIsClamped) {
   EXPECT_EQ(query({.limit = 1'000'000}).size(), kMaxObservationsPerQuery);
 }
 
-TEST_F(ObservationsTest, StatsOverEverything) {
+TEST_P(ObservationsTest, StatsOverEverything) {
   const Stats s = store_->stats({});
   EXPECT_EQ(s.total, 7u);
   ASSERT_EQ(s.top_fingerprints.size(), 6u);
@@ -172,7 +173,7 @@ TEST_F(ObservationsTest, StatsOverEverything) {
   EXPECT_EQ(s.series, (Series{{0, 2}, {kHour, 2}, {2 * kHour, 3}}));
 }
 
-TEST_F(ObservationsTest, StatsTopAndRange) {
+TEST_P(ObservationsTest, StatsTopAndRange) {
   const Stats top2 = store_->stats({.top = 2});
   ASSERT_EQ(top2.top_fingerprints.size(), 2u);
   EXPECT_EQ(top2.top_fingerprints[1].value, "B");
@@ -196,7 +197,7 @@ TEST_F(ObservationsTest, StatsTopAndRange) {
 
 // [1000, 2h+2): rows 1 and 2 come from the partial first hour, 3 and 4 from the whole hour
 // [1h, 2h), 5 and 6 from the partial last hour; row 7 (2h+2) is outside.
-TEST_F(ObservationsTest, StatsAddWholeHoursAndPartialEdges) {
+TEST_P(ObservationsTest, StatsAddWholeHoursAndPartialEdges) {
   const Stats s = store_->stats({.since_ms = 1000, .until_ms = 2 * kHour + 2});
   EXPECT_EQ(s.total, 6u);
   ASSERT_EQ(s.top_fingerprints.size(), 6u);
@@ -230,7 +231,7 @@ TEST_F(ObservationsTest, StatsAddWholeHoursAndPartialEdges) {
 
 // The hour [2h, 3h) holds rows 5 (B, T, curl), 6 (A, firefox), 7 (A, chrome); the hour
 // [1h, 2h) rows 3 and 4. Each case below names the cheaper way to read its edge hour.
-TEST_F(ObservationsTest, EitherWayOfReadingAnEdgeHourCountsTheSame) {
+TEST_P(ObservationsTest, EitherWayOfReadingAnEdgeHourCountsTheSame) {
   using Series = std::vector<std::pair<int64_t, uint64_t>>;
   // Head edge 2h+1: inside {6, 7}, outside {5}: the hour read whole, row 5 subtracted.
   Stats s = store_->stats({.since_ms = 2 * kHour + 1});
@@ -261,31 +262,27 @@ TEST_F(ObservationsTest, EitherWayOfReadingAnEdgeHourCountsTheSame) {
   EXPECT_EQ(s.top_clients[0].value, "firefox");
 }
 
-TEST_F(ObservationsTest, HourlyCountsAreKeptWithTheRows) {
+TEST_P(ObservationsTest, HourlyCountsAreKeptWithTheRows) {
   // Checked in the table itself: the whole-hour stats above rely on it.
-  EXPECT_EQ(raw_value(file_,
-                      "SELECT count FROM observation_hours WHERE hour_ms = 7200000 AND "
-                      "kind = '' AND value = ''"),
+  EXPECT_EQ(value("SELECT count FROM observation_hours WHERE hour_ms = 7200000 AND "
+                  "kind = '' AND value = ''"),
             "3");
-  EXPECT_EQ(raw_value(file_,
-                      "SELECT count FROM observation_hours WHERE hour_ms = 0 AND "
-                      "kind = 'client' AND value = 'chrome'"),
+  EXPECT_EQ(value("SELECT count FROM observation_hours WHERE hour_ms = 0 AND "
+                  "kind = 'client' AND value = 'chrome'"),
             "2");
-  EXPECT_EQ(raw_value(file_,
-                      "SELECT count FROM observation_hours WHERE hour_ms = 3600000 AND "
-                      "kind = 'akamai' AND value = 'K'"),
+  EXPECT_EQ(value("SELECT count FROM observation_hours WHERE hour_ms = 3600000 AND "
+                  "kind = 'akamai' AND value = 'K'"),
             "1");
   // A second batch in the same hour adds to the counts.
   std::string error;
   ASSERT_TRUE(store_->insert_observations(std::vector{row(2 * kHour + 50, "A", "chrome")}, error));
-  EXPECT_EQ(raw_value(file_,
-                      "SELECT count FROM observation_hours WHERE hour_ms = 7200000 AND "
-                      "kind = '' AND value = ''"),
+  EXPECT_EQ(value("SELECT count FROM observation_hours WHERE hour_ms = 7200000 AND "
+                  "kind = '' AND value = ''"),
             "4");
   EXPECT_EQ(store_->stats({}).total, 8u);
 }
 
-TEST_F(ObservationsTest, BucketsAreClampedAndAlignedToTheEpoch) {
+TEST_P(ObservationsTest, BucketsAreClampedAndAlignedToTheEpoch) {
   using Series = std::vector<std::pair<int64_t, uint64_t>>;
   // 1 ms is below the minimum: one-second buckets.
   EXPECT_EQ(store_->stats({.bucket_ms = 1}).series,
@@ -301,10 +298,8 @@ TEST_F(ObservationsTest, BucketsAreClampedAndAlignedToTheEpoch) {
   EXPECT_EQ(s.series, (Series{{-1000, 1}, {1000, 1}}));
 }
 
-TEST_F(ObservationsTest, ABatchIsAllOrNothing) {
-  ASSERT_TRUE(raw_sql(file_,
-                      "CREATE TRIGGER refuse BEFORE INSERT ON observations WHEN NEW.source = "
-                      "'bad' BEGIN SELECT RAISE(ABORT, 'refused'); END;"));
+TEST_P(ObservationsTest, ABatchIsAllOrNothing) {
+  ASSERT_TRUE(refuse_inserts_from("bad"));
   std::vector<ObservationRow> batch = {row(9000, "Q", ""), row(9001, "Q", ""), row(9002, "Q", "")};
   batch[2].source = "bad";
   std::string error;
@@ -319,7 +314,7 @@ TEST_F(ObservationsTest, ABatchIsAllOrNothing) {
   EXPECT_EQ(store_->observation_count(), 9u);
 }
 
-TEST_F(ObservationsTest, HostileTextIsStoredAsData) {
+TEST_P(ObservationsTest, HostileTextIsStoredAsData) {
   ObservationRow r = row(10, "x'); DROP TABLE observations; --", "bobby\"tables");
   r.record = std::string("nul\0inside", 10);
   std::string error;
@@ -333,7 +328,9 @@ TEST_F(ObservationsTest, HostileTextIsStoredAsData) {
 
 // Random rows over ten hours and random ranges: the stats must equal a plain count of the rows,
 // whichever way each range's edges are read.
-TEST_F(StoreTest, StatsEqualABruteForceCountOverRandomRanges) {
+class RandomStatsTest : public BackendTest {};
+
+TEST_P(RandomStatsTest, StatsEqualABruteForceCountOverRandomRanges) {
   std::mt19937_64 random(20261129);
   const std::vector<std::string> values = {"v1", "v2", "v3"};
   const std::vector<std::string> clients = {"", "chrome", "curl"};
@@ -375,6 +372,9 @@ TEST_F(StoreTest, StatsEqualABruteForceCountOverRandomRanges) {
               (std::vector<std::pair<int64_t, uint64_t>>(by_hour.begin(), by_hour.end())));
   }
 }
+
+FP_STORE_BACKENDS(ObservationsTest);
+FP_STORE_BACKENDS(RandomStatsTest);
 
 }  // namespace
 }  // namespace fp::store::test

@@ -44,7 +44,7 @@ std::vector<std::string> ids(const std::vector<StoredProfile>& found) {
 
 using Ids = std::vector<std::string>;
 
-class ProfilesTest : public StoreTest {
+class ProfilesTest : public BackendTest {
  protected:
   Ids find(ProfileQuery q, size_t expected_total) const {
     size_t total = 99;
@@ -54,7 +54,7 @@ class ProfilesTest : public StoreTest {
   }
 };
 
-TEST_F(ProfilesTest, SeedsTheCommittedDatabaseOnceWithEveryField) {
+TEST_P(ProfilesTest, SeedsTheCommittedDatabaseOnceWithEveryField) {
   const std::vector<Profile> committed = identify::test::committed_profiles(FP_SOURCE_DIR);
   ASSERT_GT(committed.size(), 100u);
   const uint64_t version = store_->profiles_version();
@@ -69,7 +69,7 @@ TEST_F(ProfilesTest, SeedsTheCommittedDatabaseOnceWithEveryField) {
   EXPECT_EQ(store_->errors(), 0u);
 }
 
-TEST_F(ProfilesTest, ProfilesDeletedThroughTheApiDoNotComeBack) {
+TEST_P(ProfilesTest, ProfilesDeletedThroughTheApiDoNotComeBack) {
   const std::vector<Profile> profiles = three();
   EXPECT_EQ(store_->seed_profiles(profiles), 3u);
   for (const Profile& p : profiles) EXPECT_TRUE(store_->remove_profile(p.id));
@@ -77,21 +77,21 @@ TEST_F(ProfilesTest, ProfilesDeletedThroughTheApiDoNotComeBack) {
   EXPECT_TRUE(store_->all_profiles().empty());
 }
 
-TEST_F(ProfilesTest, SeedingATableThatHasProfilesDoesNothing) {
+TEST_P(ProfilesTest, SeedingATableThatHasProfilesDoesNothing) {
   std::string error;
   ASSERT_EQ(store_->put_profile(three()[2], true, error), Store::PutResult::kCreated) << error;
   EXPECT_EQ(store_->seed_profiles(three()), 0u);
   EXPECT_EQ(store_->all_profiles().size(), 1u);
 }
 
-TEST_F(ProfilesTest, SeedingKeepsTheFirstOfTwoEqualIds) {
+TEST_P(ProfilesTest, SeedingKeepsTheFirstOfTwoEqualIds) {
   std::vector<Profile> profiles = three();
   profiles.push_back(make("gamma", "wget", ""));
   EXPECT_EQ(store_->seed_profiles(profiles), 3u);
   EXPECT_EQ(store_->profile("gamma")->profile.os, "Linux");
 }
 
-TEST_F(ProfilesTest, TextSearchIsACaseInsensitiveSubstring) {
+TEST_P(ProfilesTest, TextSearchIsACaseInsensitiveSubstring) {
   ASSERT_EQ(store_->seed_profiles(three()), 3u);
   EXPECT_EQ(find({.text = "CHROM"}, 1), (Ids{"alpha-chrome"}));    // label and id
   EXPECT_EQ(find({.text = "seen in ci"}, 1), (Ids{"beta-curl"}));  // notes
@@ -104,7 +104,7 @@ TEST_F(ProfilesTest, TextSearchIsACaseInsensitiveSubstring) {
   EXPECT_EQ(find({}, 3), (Ids{"alpha-chrome", "beta-curl", "gamma"}));
 }
 
-TEST_F(ProfilesTest, FingerprintSearchIsExactOverEveryKind) {
+TEST_P(ProfilesTest, FingerprintSearchIsExactOverEveryKind) {
   ASSERT_EQ(store_->seed_profiles(three()), 3u);
   EXPECT_EQ(find({.fingerprint = "t13d1516h2_8daaf6152771_02713d6af862"}, 2),
             (Ids{"alpha-chrome", "beta-curl"}));
@@ -115,7 +115,7 @@ TEST_F(ProfilesTest, FingerprintSearchIsExactOverEveryKind) {
             (Ids{"beta-curl"}));
 }
 
-TEST_F(ProfilesTest, PagesCountTheWholeQuery) {
+TEST_P(ProfilesTest, PagesCountTheWholeQuery) {
   ASSERT_EQ(store_->seed_profiles(three()), 3u);
   EXPECT_EQ(find({.text = "a", .limit = 2}, 3), (Ids{"alpha-chrome", "beta-curl"}));
   EXPECT_EQ(find({.text = "a", .limit = 2, .offset = 2}, 3), (Ids{"gamma"}));
@@ -123,7 +123,7 @@ TEST_F(ProfilesTest, PagesCountTheWholeQuery) {
   EXPECT_EQ(find({.limit = 0}, 3), (Ids{"alpha-chrome"}));  // clamped to 1
 }
 
-TEST_F(ProfilesTest, PutReplaceRemoveAndTheVersion) {
+TEST_P(ProfilesTest, PutReplaceRemoveAndTheVersion) {
   std::string error;
   const Profile alpha = three()[0];
   uint64_t version = store_->profiles_version();
@@ -156,7 +156,7 @@ TEST_F(ProfilesTest, PutReplaceRemoveAndTheVersion) {
   EXPECT_EQ(store_->profiles_version(), version);
 }
 
-TEST_F(ProfilesTest, AReplacedProfileKeepsItsPlace) {
+TEST_P(ProfilesTest, AReplacedProfileKeepsItsPlace) {
   ASSERT_EQ(store_->seed_profiles(three()), 3u);
   std::string error;
   Profile first = three()[0];
@@ -171,7 +171,7 @@ TEST_F(ProfilesTest, AReplacedProfileKeepsItsPlace) {
   EXPECT_EQ(all[3].id, "delta");
 }
 
-TEST_F(ProfilesTest, RefusesWhatTheDatabaseSyntaxCannotCarry) {
+TEST_P(ProfilesTest, RefusesWhatTheDatabaseSyntaxCannotCarry) {
   std::string error;
   EXPECT_EQ(store_->put_profile(make("Bad Id", "curl", ""), false, error),
             Store::PutResult::kError);
@@ -190,17 +190,17 @@ TEST_F(ProfilesTest, RefusesWhatTheDatabaseSyntaxCannotCarry) {
   EXPECT_EQ(store_->profiles_version(), 1u);
 }
 
-TEST_F(ProfilesTest, SurvivesReopening) {
+TEST_P(ProfilesTest, SurvivesReopening) {
   ASSERT_EQ(store_->seed_profiles(three()), 3u);
-  store_.reset();
-  std::string error;
-  const auto again = Store::open(file_, error);
-  ASSERT_NE(again, nullptr) << error;
+  reopen();
+  const auto& again = store_;
   const std::vector<Profile> all = again->all_profiles();
   ASSERT_EQ(all.size(), 3u);
   for (size_t i = 0; i < 3; ++i) EXPECT_TRUE(same_profile(all[i], three()[i]));
   EXPECT_EQ(again->seed_profiles(three()), 0u);
 }
+
+FP_STORE_BACKENDS(ProfilesTest);
 
 }  // namespace
 }  // namespace fp::store::test

@@ -95,5 +95,34 @@ TEST(Schema, AFailedMigrationLeavesTheVersionItHad) {
   EXPECT_EQ(raw_value(file, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'profiles'"), "0");
 }
 
+// A database written by a build that knew only migration 1 (no uid) upgrades on open and keeps
+// its rows; their uid is NULL, which never conflicts.
+TEST(Schema, AVersionOneDatabaseGainsTheUidColumn) {
+  TempDir dir;
+  const auto file = database_path(dir.path());
+  ASSERT_TRUE(raw_sql(file,
+                      "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, "
+                      "applied_ms INTEGER NOT NULL)"));
+  ASSERT_TRUE(raw_sql(file, std::string(migrations()[0])));
+  ASSERT_TRUE(raw_sql(file,
+                      "INSERT INTO schema_migrations VALUES (1, 0); INSERT INTO observations "
+                      "(time_ms, source, peer, ja4, ja3n, ja4h, akamai, ja4t, client, "
+                      "client_version, tls_library, os, record) VALUES (5, 'api', '', 'OLD', '', "
+                      "'', '', '', '', '', '', '', '{}')"));
+  std::string error;
+  const auto store = Store::open(file, error);
+  ASSERT_NE(store, nullptr) << error;
+  EXPECT_EQ(store->schema_version(), 2);
+  EXPECT_EQ(raw_value(file, "SELECT COUNT(*) FROM observations WHERE ja4 = 'OLD' AND uid IS NULL"),
+            "1");
+  ObservationRow row;
+  row.source = "api";
+  row.record = "{}";
+  row.uid = "u1";
+  ASSERT_TRUE(store->insert_observations(std::vector{row, row}, error)) << error;
+  ASSERT_TRUE(store->insert_observations(std::vector{row}, error)) << error;
+  EXPECT_EQ(store->observation_count(), 2u);
+}
+
 }  // namespace
 }  // namespace fp::store::test

@@ -1,10 +1,17 @@
 #pragma once
 // A fresh SQLite file in its own temporary folder per test, removed afterwards, and the raw
-// access tests need to look behind the store (failure injection, file bytes).
+// access tests need to look behind the store (failure injection, file bytes). BackendTest runs
+// a test against each backend: SQLite, and PostgreSQL in a database of its own on the server of
+// FP_TEST_POSTGRES_URL (skipped when that is not set; tests/support/backends.py sets it).
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 #include <sqlite3.h>
 #include <stdlib.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
 
 #include <filesystem>
 #include <fstream>
@@ -12,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "store/open_store.h"
 #include "store/store.h"
 
 namespace fp::store::test {
@@ -91,6 +99,143 @@ class StoreTest : public ::testing::Test {
 
   TempDir dir_;
   std::filesystem::path file_;
+  std::unique_ptr<Store> store_;
+};
+
+// --- PostgreSQL
+
+inline std::string postgres_server_url() {
+  const char* url = std::getenv("FP_TEST_POSTGRES_URL");
+  return url != nullptr ? url : "";
+}
+
+// `url` with its database name replaced (URI form, as backends.py gives it).
+inline std::string with_database(const std::string& url, const std::string& name) {
+  const size_t query = url.find('?');
+  const std::string base = url.substr(0, query);
+  const size_t slash = base.rfind('/');
+  if (slash == std::string::npos || slash < base.find("://") + 3) return url;
+  return base.substr(0, slash + 1) + name + (query == std::string::npos ? "" : url.substr(query));
+}
+
+// Runs SQL through a connection of its own; the first column of the first row, or nullopt (with
+// a test failure) on error.
+inline std::optional<std::string> pg_query(const std::string& url, const std::string& sql) {
+  PGconn* conn = PQconnectdb(url.c_str());
+  std::optional<std::string> value;
+  if (PQstatus(conn) != CONNECTION_OK) {
+    ADD_FAILURE() << "connect: " << PQerrorMessage(conn);
+  } else {
+    PGresult* result = PQexec(conn, sql.c_str());
+    const ExecStatusType status = PQresultStatus(result);
+    if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+      value = "";
+      if (PQntuples(result) > 0 && PQnfields(result) > 0) value = PQgetvalue(result, 0, 0);
+    } else {
+      ADD_FAILURE() << sql << ": " << PQresultErrorMessage(result);
+    }
+    PQclear(result);
+  }
+  PQfinish(conn);
+  return value;
+}
+
+// A database of its own on the test server, dropped afterwards.
+class PostgresDatabase {
+ public:
+  PostgresDatabase() {
+    static std::atomic<int> counter{0};
+    name_ = "fp_t_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+    if (pg_query(postgres_server_url(), "CREATE DATABASE " + name_)) {
+      url_ = with_database(postgres_server_url(), name_);
+    }
+  }
+  PostgresDatabase(const PostgresDatabase&) = delete;
+  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
+  ~PostgresDatabase() {
+    if (!url_.empty()) {
+      (void)pg_query(postgres_server_url(), "DROP DATABASE IF EXISTS " + name_ + " WITH (FORCE)");
+    }
+  }
+  // Empty when the database could not be created.
+  [[nodiscard]] const std::string& url() const { return url_; }
+
+ private:
+  std::string name_, url_;
+};
+
+// --- both backends
+
+enum class Backend { kSqlite, kPostgres };
+
+inline std::string backend_name(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
+}
+
+#define FP_STORE_BACKENDS(suite)            \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite, \
+                           ::testing::Values(Backend::kSqlite, Backend::kPostgres), backend_name)
+
+class BackendTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    if (postgres() && postgres_server_url().empty()) {
+      GTEST_SKIP() << "FP_TEST_POSTGRES_URL is not set: run through "
+                      "tests/support/backends.py --postgres (ctest store.postgres does)";
+    }
+    ASSERT_FALSE(dir_.path().empty());
+    if (postgres()) {
+      database_ = std::make_unique<PostgresDatabase>();
+      ASSERT_FALSE(database_->url().empty());
+    }
+    reopen();
+  }
+
+  [[nodiscard]] bool postgres() const { return GetParam() == Backend::kPostgres; }
+
+  [[nodiscard]] StoreOptions options() const {
+    StoreOptions o;
+    o.sqlite_file = database_path(dir_.path());
+    if (postgres()) {
+      o.backend = std::string(kPostgresBackend);
+      o.postgres_url = database_->url();
+    }
+    return o;
+  }
+
+  // Closes the store and opens the same database again.
+  void reopen() {
+    store_.reset();
+    std::string error;
+    store_ = open_store(options(), error);
+    ASSERT_NE(store_, nullptr) << error;
+  }
+
+  // SQL run behind the store's back; the first value of the first row ("" when none).
+  [[nodiscard]] std::string value(const std::string& sql) const {
+    if (!postgres()) return raw_value(database_path(dir_.path()), sql);
+    return pg_query(database_->url(), sql).value_or("");
+  }
+  bool sql(const std::string& text) const {
+    if (!postgres()) return raw_sql(database_path(dir_.path()), text);
+    return pg_query(database_->url(), text).has_value();
+  }
+
+  // Every insert of an observation whose source is `source` fails with "refused".
+  bool refuse_inserts_from(const std::string& source) const {
+    if (!postgres()) {
+      return sql("CREATE TRIGGER refuse BEFORE INSERT ON observations WHEN NEW.source = '" +
+                 source + "' BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+    }
+    return sql("CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+               "NEW.source = '" +
+               source + "' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$") &&
+           sql("CREATE TRIGGER refuse BEFORE INSERT ON observations FOR EACH ROW EXECUTE "
+               "FUNCTION refuse()");
+  }
+
+  TempDir dir_;
+  std::unique_ptr<PostgresDatabase> database_;
   std::unique_ptr<Store> store_;
 };
 

@@ -1,10 +1,10 @@
-// Profiles: stored in the database syntax (format_profile), with the columns search needs beside
-// it and every fingerprint in profile_fingerprints for exact lookup.
+// SQLite profiles: stored in the database syntax (format_profile), with the columns search needs
+// beside it and every fingerprint in profile_fingerprints for exact lookup.
 #include <algorithm>
 #include <set>
 
-#include "store/store.h"
-#include "store/store_internal.h"
+#include "store/profile_text.h"
+#include "store/sqlite_store.h"
 
 namespace fp::store {
 namespace {
@@ -12,52 +12,6 @@ namespace {
 using identify::Profile;
 
 constexpr std::string_view kSeededSetting = "store.profiles_seeded_ms";
-
-std::string lower_ascii(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-// The fields text search looks in, separated by a character no field holds.
-std::string search_text(const Profile& p) {
-  std::string text;
-  for (const std::string* field : {&p.id, &p.name, &p.label, &p.user_agent, &p.notes}) {
-    text += lower_ascii(*field);
-    text += '\x1f';
-  }
-  return text;
-}
-
-// A stored text back to a profile; nullopt when it no longer reads as exactly one profile.
-std::optional<Profile> parse_stored(const std::string& text) {
-  identify::ProfileDb db = identify::parse_profile_db("format = 1\n" + text);
-  if (!db.errors.empty() || db.profiles.size() != 1) return std::nullopt;
-  db.profiles[0].line = 0;
-  return std::move(db.profiles[0]);
-}
-
-// Why `p` cannot be stored, or "" when it can: what is stored must read back equal, so a value
-// the database syntax cannot carry (a line break, a word outside the vocabulary) is refused here
-// rather than lost.
-std::string storable_problem(const Profile& p) {
-  if (!identify::is_profile_id(p.id)) return "id must match [a-z0-9._-]+ (at most 128)";
-  if (p.name.empty() && p.os.empty() && p.label.empty()) {
-    return "a profile needs a name, an os or a label";
-  }
-  const std::string text = identify::format_profile(p);
-  const identify::ProfileDb db = identify::parse_profile_db("format = 1\n" + text);
-  if (!db.errors.empty()) {
-    return "does not read back from the database syntax: line " +
-           std::to_string(db.errors[0].line - 1) + ": " + db.errors[0].message;
-  }
-  if (db.profiles.size() != 1 || identify::format_profile(db.profiles[0]) != text) {
-    return "does not read back equal from the database syntax";
-  }
-  return {};
-}
 
 bool exec_bound(SqliteConnection& db, std::string_view sql, std::string_view id,
                 std::string& error) {
@@ -72,7 +26,8 @@ bool write_fingerprints(SqliteConnection& db, const Profile& p, std::string& err
     return false;
   }
   Statement insert = db.prepare(
-      "INSERT OR IGNORE INTO profile_fingerprints (value, kind, profile_id) VALUES (?1, ?2, ?3)",
+      "INSERT INTO profile_fingerprints (value, kind, profile_id) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT DO NOTHING",
       error);
   if (!insert) return false;
   for (size_t k = 0; k < identify::kFingerprintKinds; ++k) {
@@ -150,7 +105,7 @@ bool read_stored(Statement& select, std::vector<StoredProfile>& out, uint64_t& u
 
 }  // namespace
 
-size_t Store::seed_profiles(std::span<const Profile> profiles) {
+size_t SqliteStore::seed_profiles(std::span<const Profile> profiles) {
   std::lock_guard lock(write_mutex_);
   std::string error;
   Transaction transaction(writer_, Transaction::Kind::kWrite, error);
@@ -158,7 +113,7 @@ size_t Store::seed_profiles(std::span<const Profile> profiles) {
   int64_t present = 0;
   if (!transaction.active() || !read_setting(writer_, kSeededSetting, seeded, error) ||
       !count_rows(writer_, "SELECT COUNT(*) FROM profiles", present, error)) {
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    count_error();
     return 0;
   }
   if (seeded) return 0;
@@ -169,7 +124,7 @@ size_t Store::seed_profiles(std::span<const Profile> profiles) {
   for (const Profile& p : present == 0 ? profiles : std::span<const Profile>{}) {
     if (!ids.insert(p.id).second) continue;  // the first of two equal ids wins
     if (!storable_problem(p).empty()) {
-      errors_.fetch_add(1, std::memory_order_relaxed);
+      count_error();
       continue;
     }
     written = write_profile(writer_, p, now, error);
@@ -178,14 +133,14 @@ size_t Store::seed_profiles(std::span<const Profile> profiles) {
   }
   if (!written || !write_setting(writer_, kSeededSetting, std::to_string(now), error) ||
       !transaction.commit(error)) {
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    count_error();
     return 0;
   }
-  if (stored > 0) profiles_version_.fetch_add(1, std::memory_order_acq_rel);
+  if (stored > 0) bump_profiles_version();
   return stored;
 }
 
-std::vector<Profile> Store::all_profiles() const {
+std::vector<Profile> SqliteStore::all_profiles() const {
   std::vector<Profile> out;
   read([&](SqliteConnection& db, std::string& error) {
     Statement select = db.prepare("SELECT text FROM profiles ORDER BY rowid", error);
@@ -194,7 +149,7 @@ std::vector<Profile> Store::all_profiles() const {
       if (std::optional<Profile> p = parse_stored(select.text(0))) {
         out.push_back(std::move(*p));
       } else {
-        errors_.fetch_add(1, std::memory_order_relaxed);
+        count_error();
       }
     }
     return !select.failed();
@@ -202,7 +157,7 @@ std::vector<Profile> Store::all_profiles() const {
   return out;
 }
 
-std::vector<StoredProfile> Store::find_profiles(const ProfileQuery& q, size_t& total) const {
+std::vector<StoredProfile> SqliteStore::find_profiles(const ProfileQuery& q, size_t& total) const {
   std::vector<StoredProfile> page;
   total = 0;
   uint64_t unreadable = 0;
@@ -224,11 +179,11 @@ std::vector<StoredProfile> Store::find_profiles(const ProfileQuery& q, size_t& t
     select.bind(4, static_cast<int64_t>(std::min<size_t>(q.offset, INT64_MAX)));
     return read_stored(select, page, unreadable);
   });
-  errors_.fetch_add(unreadable, std::memory_order_relaxed);
+  count_error(unreadable);
   return page;
 }
 
-std::optional<StoredProfile> Store::profile(std::string_view id) const {
+std::optional<StoredProfile> SqliteStore::profile(std::string_view id) const {
   std::vector<StoredProfile> found;
   uint64_t unreadable = 0;
   read([&](SqliteConnection& db, std::string& error) {
@@ -237,12 +192,12 @@ std::optional<StoredProfile> Store::profile(std::string_view id) const {
     select.bind(1, id);
     return read_stored(select, found, unreadable);
   });
-  errors_.fetch_add(unreadable, std::memory_order_relaxed);
+  count_error(unreadable);
   if (found.empty()) return std::nullopt;
   return std::move(found.front());
 }
 
-Store::PutResult Store::put_profile(const Profile& p, bool must_be_new, std::string& error) {
+Store::PutResult SqliteStore::put_profile(const Profile& p, bool must_be_new, std::string& error) {
   if (std::string problem = storable_problem(p); !problem.empty()) {
     error = std::move(problem);
     return PutResult::kError;
@@ -260,26 +215,26 @@ Store::PutResult Store::put_profile(const Profile& p, bool must_be_new, std::str
   if (!write_profile(writer_, p, unix_now_ms(), error) || !transaction.commit(error)) {
     return PutResult::kError;
   }
-  profiles_version_.fetch_add(1, std::memory_order_acq_rel);
+  bump_profiles_version();
   return exists ? PutResult::kReplaced : PutResult::kCreated;
 }
 
-bool Store::remove_profile(std::string_view id) {
+bool SqliteStore::remove_profile(std::string_view id) {
   std::lock_guard lock(write_mutex_);
   std::string error;
   Transaction transaction(writer_, Transaction::Kind::kWrite, error);
   if (!transaction.active() ||
       !exec_bound(writer_, "DELETE FROM profile_fingerprints WHERE profile_id = ?1", id, error) ||
       !exec_bound(writer_, "DELETE FROM profiles WHERE id = ?1", id, error)) {
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    count_error();
     return false;
   }
   const bool removed = writer_.changes() > 0;
   if (!transaction.commit(error)) {
-    errors_.fetch_add(1, std::memory_order_relaxed);
+    count_error();
     return false;
   }
-  if (removed) profiles_version_.fetch_add(1, std::memory_order_acq_rel);
+  if (removed) bump_profiles_version();
   return removed;
 }
 

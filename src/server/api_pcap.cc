@@ -52,7 +52,7 @@ Response pcap_route(ServiceContext& context, const Request& request) {
     ++records;
     std::optional<CachedIdentity> identity;
     if (identify_flag == "true") {
-      identity = identify_cached(context, *engine, engine->observe(record));
+      identity = identify_cached(context, engine->observe(record));
       record.identity = identity->json;
     }
     record_observation(context, record, identity ? &*identity : nullptr, "pcap", request.peer);

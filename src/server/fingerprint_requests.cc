@@ -202,7 +202,7 @@ std::variant<Fingerprinted, Response> fingerprint_inputs(ServiceContext& context
     const auto engine = context.engine.current();
     identify::Observation observation = engine->observe(out.record);
     if (observation.user_agent.empty()) observation.user_agent = fingerprint.user_agent;
-    out.identity = identify_cached(context, *engine, observation);
+    out.identity = identify_cached(context, observation);
     out.record.identity = out.identity->json;
   }
   record_observation(context, out.record, out.identity ? &*out.identity : nullptr, source,
@@ -224,7 +224,7 @@ Response identify_response(ServiceContext& context, const engine::FingerprintStr
   const identify::Observation observation =
       engine::observation_from_strings(strings, engine->p0f());
   Response r;
-  r.body = identify_cached(context, *engine, observation).json;
+  r.body = identify_cached(context, observation).json;
   return r;
 }
 

@@ -65,34 +65,50 @@ int64_t now_ms() {
 
 }  // namespace
 
-// The local LRU first, then (with Redis) the shared level, then the engine. An answer is
-// cached only while `engine` is still the current one: an engine swapped out meanwhile (a
-// profile or model change) must not leave its answers under the new engine's keys.
-CachedIdentity identify_cached(ServiceContext& context, const engine::Engine& engine,
-                               const identify::Observation& observation) {
+namespace {
+
+// The shadow model identifies what the serving one just did; only the agreement is kept.
+void compare_with_shadow(ServiceContext& context, const ArmEngine& shadow,
+                         const identify::Observation& observation, const CachedIdentity& served) {
+  const CachedIdentity other = summarise(shadow.engine->identify(observation));
+  context.metrics.model_identification(shadow.model, "shadow");
+  context.metrics.shadow_agreement(shadow.model, other.client == served.client);
+}
+
+}  // namespace
+
+// The local LRU first, then (with Redis) the shared level, then the engine of the rollout arm
+// this observation falls in. An answer is cached only while those engines are still current: an
+// engine swapped out meanwhile (a profile or model change) must not leave its answers under the
+// new engines' keys. The shadow model, if any, runs on every identification computed here (not
+// on cache hits: equal inputs, equal answers).
+CachedIdentity identify_cached(ServiceContext& context, const identify::Observation& observation) {
   std::string key = cache_key(observation);
   if (auto hit = context.identities.get(key)) {
     context.metrics.cache(true);
     return std::move(*hit);
   }
   context.metrics.cache(false);
+  const std::shared_ptr<const EngineRouting> routing = context.engine.routing();
   std::optional<uint64_t> epoch;
   if (context.shared_identities) epoch = context.shared_identities->usable_epoch();
   if (epoch) {
     auto shared = context.shared_identities->get(key, *epoch);
     context.metrics.shared_cache(shared.has_value());
     if (shared) {
-      if (context.engine.current().get() == &engine)
-        context.identities.put(std::move(key), *shared);
+      if (context.engine.routing() == routing) context.identities.put(std::move(key), *shared);
       return std::move(*shared);
     }
   }
+  const ArmEngine& arm = routing->arm_for(key);
   const auto started = std::chrono::steady_clock::now();
-  CachedIdentity identity = summarise(engine.identify(observation));
+  CachedIdentity identity = summarise(arm.engine->identify(observation));
   context.metrics.identification(
       identity.matched_by.empty() ? "none" : identity.matched_by,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-  if (context.engine.current().get() != &engine) return identity;
+  context.metrics.model_identification(arm.model, "serving");
+  if (routing->shadow.engine) compare_with_shadow(context, routing->shadow, observation, identity);
+  if (context.engine.routing() != routing) return identity;
   if (epoch) context.shared_identities->put(key, *epoch, identity);
   context.identities.put(std::move(key), identity);
   return identity;

@@ -21,8 +21,9 @@ struct CachedIdentity {
   double client_confidence = 0, quality = 0;
 };
 
-// The identity of `observation` from the cache, or computed with `engine` and cached.
-[[nodiscard]] CachedIdentity identify_cached(ServiceContext& context, const engine::Engine& engine,
+// The identity of `observation` from the cache, or computed by the engine of the model
+// rollout's arm it falls in (server/engine_holder.h) and cached.
+[[nodiscard]] CachedIdentity identify_cached(ServiceContext& context,
                                              const identify::Observation& observation);
 
 // Hands the record (with its identity) to the store's writer; counts a full queue.

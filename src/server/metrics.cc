@@ -174,6 +174,14 @@ struct Metrics::Impl {
   Histogram& identification_seconds =
       histograms("fp_identification_duration_seconds", "Time to identify one client")
           .Add({}, latency_buckets());
+  Series<Counter> model_identifications{
+      counters("fp_model_identifications_total",
+               "Identifications computed per model: serving (answered) or shadow (compared)"),
+      {"model", "role"}};
+  Series<Counter> shadow_comparisons{
+      counters("fp_model_shadow_comparisons_total",
+               "Shadow model answers compared with the serving model's: same or different client"),
+      {"model", "client"}};
   Family<Gauge>& info = gauges("fp_build_info", "Version of the service and of its model");
   std::mutex info_mutex;
   Gauge* info_series = nullptr;
@@ -258,6 +266,15 @@ void Metrics::store_dropped(uint64_t n) { impl_->store_dropped.Increment(static_
 void Metrics::identification(std::string_view matched_by, double seconds) {
   impl_->identifications.at({matched_by}).Increment();
   impl_->identification_seconds.Observe(seconds);
+}
+
+void Metrics::model_identification(std::string_view model, std::string_view role) {
+  impl_->model_identifications.at({model.empty() ? std::string_view("none") : model, role})
+      .Increment();
+}
+
+void Metrics::shadow_agreement(std::string_view model, bool same_client) {
+  impl_->shadow_comparisons.at({model, same_client ? "same" : "different"}).Increment();
 }
 
 void Metrics::set_info(std::string_view version, std::string_view model) {

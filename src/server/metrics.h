@@ -82,6 +82,12 @@ class Metrics {
   void report_store(const StoreCounts& counts);
   // fp_identifications_total{matched_by} and fp_identification_duration_seconds histogram.
   void identification(std::string_view matched_by, double seconds);
+  // fp_model_identifications_total{model,role}: role serving (answered) or shadow (compared);
+  // model "" (no classifier) is labelled "none".
+  void model_identification(std::string_view model, std::string_view role);
+  // fp_model_shadow_comparisons_total{model,client}: client "same" or "different" from the
+  // serving model's answer.
+  void shadow_agreement(std::string_view model, bool same_client);
   // fp_build_info{version,model} = 1 (replaces any earlier info series).
   void set_info(std::string_view version, std::string_view model);
 

@@ -103,14 +103,23 @@ const identify::IdentityModel* ModelRegistry::load(std::string_view id, std::str
   return it->second.get();
 }
 
+Rollout ModelRegistry::rollout() const {
+  std::lock_guard lock(mutex_);
+  return rollout_;
+}
+
+void ModelRegistry::set_rollout(Rollout rollout) {
+  std::lock_guard lock(mutex_);
+  rollout_ = std::move(rollout);
+}
+
 std::string ModelRegistry::active() const {
   std::lock_guard lock(mutex_);
-  return active_;
+  return rollout_.primary();
 }
 
 void ModelRegistry::set_active(std::string id) {
-  std::lock_guard lock(mutex_);
-  active_ = std::move(id);
+  set_rollout(id.empty() ? Rollout{} : Rollout::single(std::move(id)));
 }
 
 }  // namespace fp::server

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "identify/identity.h"
+#include "server/model_rollout.h"
 
 namespace fp::server {
 
@@ -32,6 +33,10 @@ class ModelRegistry {
   // The model, loaded once; nullptr and `error` when its files are missing or do not load.
   [[nodiscard]] const identify::IdentityModel* load(std::string_view id, std::string& error);
 
+  // The models in use (server/model_rollout.h): one, a weighted split, and a shadow.
+  [[nodiscard]] Rollout rollout() const;
+  void set_rollout(Rollout rollout);
+  // The rollout's primary model ("" when none); set_active(id) = a rollout of that one model.
   [[nodiscard]] std::string active() const;
   void set_active(std::string id);
 
@@ -41,7 +46,7 @@ class ModelRegistry {
   std::filesystem::path builtin_dir_, state_dir_;
   mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<const identify::IdentityModel>, std::less<>> loaded_;
-  std::string active_;
+  Rollout rollout_;
 };
 
 }  // namespace fp::server

@@ -85,7 +85,7 @@ Response asset(const assets::Asset& a) {
 Response SelfRoutes::self(const CallerCapture& caller) const {
   capture::StreamRecord record = record_of(caller, context_.metrics);
   const auto engine = context_.engine.current();
-  const CachedIdentity identity = identify_cached(context_, *engine, engine->observe(record));
+  const CachedIdentity identity = identify_cached(context_, engine->observe(record));
   record.identity = identity.json;
   if (caller.request_index == 0) {
     record_observation(context_, record, &identity, "listener", caller.peer);

@@ -148,16 +148,17 @@ bool Service::Parts::open_writer(std::string& error) {
 }
 
 bool Service::Parts::load_engine(std::string& error) {
-  std::string active = store ? store->setting("active_model").value_or("") : "";
-  if (active.empty() && models.find(ModelRegistry::kBuiltin)) active = ModelRegistry::kBuiltin;
-  models.set_active(active);
+  const Rollout builtin = models.find(ModelRegistry::kBuiltin)
+                              ? Rollout::single(std::string(ModelRegistry::kBuiltin))
+                              : Rollout{};
+  models.set_rollout(stored_rollout(context, builtin));
   if (!rebuild_engine(context, error)) {
     log.event("warn", "model not loaded; identifying without one", {{"error.message", error}});
-    models.set_active("");
+    models.set_rollout({});
     error.clear();
     if (!rebuild_engine(context, error)) return false;
   }
-  metrics.set_info("0.1.0", active);
+  metrics.set_info("0.1.0", models.active());
   return true;
 }
 

@@ -8,33 +8,42 @@
 namespace fp::server {
 namespace {
 
-std::shared_ptr<const engine::Engine> build(ServiceContext& context,
-                                            const identify::IdentityModel* model) {
-  std::vector<identify::Profile> profiles =
+// One engine per arm of `rollout` (and the shadow's), sharing one read of the profiles;
+// nullptr and `error` when a model does not load. An empty rollout: one engine, no model.
+std::shared_ptr<const EngineRouting> build(ServiceContext& context, const Rollout& rollout,
+                                           std::string& error) {
+  const std::vector<identify::Profile> profiles =
       context.store ? context.store->all_profiles() : context.seed_profiles;
-  return std::make_shared<const engine::Engine>(std::move(profiles), model, context.p0f);
-}
-
-// The model the cluster agreed on: the store's setting, or (without a store) the event's.
-std::string agreed_model(ServiceContext& context, const ClusterEvent& event) {
-  if (context.store) {
-    return context.store->setting("active_model").value_or(context.models.active());
+  auto engine_with = [&](const std::string& id) -> std::shared_ptr<const engine::Engine> {
+    const identify::IdentityModel* model = id.empty() ? nullptr : context.models.load(id, error);
+    if (!id.empty() && model == nullptr) return nullptr;
+    return std::make_shared<const engine::Engine>(profiles, model, context.p0f);
+  };
+  auto routing = std::make_shared<EngineRouting>();
+  routing->rollout = rollout;
+  if (rollout.arms.empty()) routing->arms.push_back({"", engine_with("")});
+  for (const RolloutArm& arm : rollout.arms) {
+    auto engine = engine_with(arm.model);
+    if (!engine) return nullptr;
+    routing->arms.push_back({arm.model, std::move(engine)});
   }
-  return event.kind == "model" ? event.model : context.models.active();
+  if (!rollout.shadow.empty()) {
+    routing->shadow = {rollout.shadow, engine_with(rollout.shadow)};
+    if (!routing->shadow.engine) return nullptr;
+  }
+  return routing;
 }
 
-void reload(ServiceContext& context, const ClusterEvent& event) {
+void reload(ServiceContext& context) {
   // A store that caches what it read learns that another process changed it.
   if (context.store) context.store->note_external_change();
-  const std::string model = agreed_model(context, event);
+  const Rollout agreed = stored_rollout(context, context.models.rollout());
   std::string error;
-  const bool ok = !model.empty() && model != context.models.active()
-                      ? activate_model(context, model, error)
-                      : rebuild_engine(context, error);
+  const bool ok = agreed == context.models.rollout() ? rebuild_engine(context, error)
+                                                     : apply_rollout(context, agreed, error);
   if (!ok) {
-    context.log.event("warn", "cluster change: engine rebuilt without the agreed model",
-                      {{"error.message", error}, {"fp.model", model}});
-    if (!model.empty() && model != context.models.active()) rebuild_engine(context, error);
+    context.log.event("warn", "cluster change: the agreed models did not load here",
+                      {{"error.message", error}, {"fp.model", rollout_json(agreed)}});
   }
 }
 
@@ -56,7 +65,7 @@ void on_cluster_event(ServiceContext& context, const ClusterEvent& event) {
   // Runs on the events thread, where an escaping exception would end the process.
   try {
     const bool from_wire = event.kind == "profiles" || event.kind == "model";
-    if (from_wire || event.kind == "resync") reload(context, event);
+    if (from_wire || event.kind == "resync") reload(context);
     if (!context.shared_identities) return;
     if (from_wire) {
       context.shared_identities->set_epoch(event.epoch);
@@ -71,25 +80,52 @@ void on_cluster_event(ServiceContext& context, const ClusterEvent& event) {
 
 bool rebuild_engine(ServiceContext& context, std::string& error) {
   std::lock_guard lock(context.engine.rebuild_mutex());
-  const std::string active = context.models.active();
-  const identify::IdentityModel* model = nullptr;
-  bool ok = true;
-  if (!active.empty()) {
-    model = context.models.load(active, error);
-    ok = model != nullptr;
+  auto routing = build(context, context.models.rollout(), error);
+  const bool ok = routing != nullptr;
+  if (!ok) {
+    std::string ignored;
+    routing = build(context, Rollout{}, ignored);
   }
-  context.engine.replace(build(context, model));
+  context.engine.replace(std::move(routing));
   return ok;
 }
 
-bool activate_model(ServiceContext& context, const std::string& id, std::string& error) {
+bool apply_rollout(ServiceContext& context, const Rollout& rollout, std::string& error) {
   std::lock_guard lock(context.engine.rebuild_mutex());
-  const identify::IdentityModel* model = context.models.load(id, error);
-  if (model == nullptr) return false;
-  context.models.set_active(id);
-  context.engine.replace(build(context, model));
-  context.metrics.set_info("0.1.0", id);
+  auto routing = build(context, rollout, error);
+  if (!routing) return false;
+  context.models.set_rollout(rollout);
+  context.engine.replace(std::move(routing));
+  context.metrics.set_info("0.1.0", rollout.primary());
   return true;
+}
+
+bool activate_model(ServiceContext& context, const std::string& id, std::string& error) {
+  return apply_rollout(context, Rollout::single(id), error);
+}
+
+Rollout stored_rollout(ServiceContext& context, const Rollout& fallback) {
+  if (!context.store) return fallback;
+  if (auto text = context.store->setting("model_rollout")) {
+    std::string error;
+    if (auto rollout = parse_rollout(*text, error)) return *rollout;
+    context.log.event("warn", "stored model rollout ignored", {{"error.message", error}});
+  }
+  if (auto active = context.store->setting("active_model"); active && !active->empty()) {
+    return Rollout::single(*active);
+  }
+  return fallback;
+}
+
+void store_rollout(ServiceContext& context, const Rollout& rollout) {
+  if (!context.store) return;
+  if (auto current = context.store->setting("model_rollout")) {
+    context.store->set_setting("model_rollout_previous", *current);
+  } else if (auto active = context.store->setting("active_model"); active && !active->empty()) {
+    context.store->set_setting("model_rollout_previous", rollout_json(Rollout::single(*active)));
+  }
+  context.store->set_setting("model_rollout", rollout_json(rollout));
+  context.store->set_setting("active_model", rollout.primary());  // what older builds read
 }
 
 }  // namespace fp::server

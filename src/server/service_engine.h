@@ -1,21 +1,32 @@
 #pragma once
-// Building the identification engine from the service's current state: the store's profiles
-// (or the seed profiles when nothing is stored), the active model, the p0f database.
+// Building the identification engines from the service's current state: the store's profiles
+// (or the seed profiles when nothing is stored), the models in use, the p0f database.
 
 #include <string>
 #include <string_view>
 
+#include "server/model_rollout.h"
 #include "server/service_context.h"
 
 namespace fp::server {
 
-// Builds and swaps in a new engine. False and `error` when the active model cannot be loaded
-// (the engine is then built without one, and the error says so).
+// Builds and swaps in new engines for the models in use (the registry's rollout). False and
+// `error` when one of them cannot be loaded (the engine is then built without a model, and the
+// error says so).
 bool rebuild_engine(ServiceContext& context, std::string& error);
 
-// Makes `id` the active model and rebuilds; false and `error` (the previous model stays) when
-// it does not load.
+// Puts `rollout` in use (an engine per arm, and the shadow's); false and `error` (the previous
+// rollout stays) when one of its models does not load.
+bool apply_rollout(ServiceContext& context, const Rollout& rollout, std::string& error);
+
+// apply_rollout with `id` alone.
 bool activate_model(ServiceContext& context, const std::string& id, std::string& error);
+
+// The rollout the replicas agreed on: the store's setting "model_rollout", else its older
+// "active_model" alone, else `fallback`.
+[[nodiscard]] Rollout stored_rollout(ServiceContext& context, const Rollout& fallback);
+// Saves `rollout` as the agreed one (and the one it replaces, for rollback).
+void store_rollout(ServiceContext& context, const Rollout& rollout);
 
 // Tells the other replicas that the profiles ("profiles") or the active model ("model", `model`
 // its id) changed; they rebuild as on_cluster_event() says. Nothing without Redis; a failure is

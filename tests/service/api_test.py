@@ -22,6 +22,7 @@ import base64
 import glob
 import json
 import os
+import shutil
 import struct
 import subprocess
 import sys
@@ -84,6 +85,7 @@ def write_repeated_pcap(source, target, at_least):
 # From data/captures/curl.pcap stream 0, as `fingerprint analyze` and the committed profile
 # capture-curl (data/profiles/captured.fpdb) give them.
 CURL_JA4 = "t13d3112h2_e8f1e7e78f70_b26ce05bbdd6"
+ROLLOUT_ALT_MODEL = "api-alt"
 CURL_JA4_R = (
     "t13d3112h2_002f,0033,0035,0039,003c,003d,0067,006b,009c,009d,009e,009f,00ff,1301,1302,1303,"
     "c009,c00a,c013,c014,c023,c024,c027,c028,c02b,c02c,c02f,c030,cca8,cca9,ccaa_000a,000b,000d,"
@@ -619,6 +621,70 @@ class Suite:
         identify = self.post("/api/v1/identify", {"ja4": CURL_JA4})
         self.c.eq("models: identify still works after activate", identify.status, 200)
 
+    def identify_distinct(self, prefix, n):
+        """n identifications the cache cannot answer (a distinct User-Agent each)."""
+        statuses = [self.post("/api/v1/identify", {"ja4": CURL_JA4,
+                                                   "user_agent": f"{prefix}/{i}"}).status
+                    for i in range(n)]
+        self.c.eq(f"rollout: {n} identifications ({prefix}) answered", set(statuses), {200})
+
+    def model_count(self, model, role):
+        return h.metric_value(self.get("/metrics").text(), "fp_model_identifications_total",
+                              {"model": model, "role": role}) or 0
+
+    def test_rollout(self, rw, ro):
+        alt = ROLLOUT_ALT_MODEL
+        put = lambda body, key=rw: h.http(self.api, "PUT", "/api/v1/models/rollout", body=body,
+                                          headers={"X-Api-Key": key} if key else {})
+        self.expect_problem("rollout: PUT without key -> 401", put({}, None), 401)
+        self.expect_problem("rollout: PUT read-only -> 403", put({}, ro), 403)
+        self.expect_problem("rollout: weight 0 -> 400 naming it",
+                            put({"arms": [{"model": "builtin", "weight": 0}]}), 400,
+                            "arms[0].weight")
+        self.expect_problem("rollout: shadow also an arm -> 400",
+                            put({"arms": [{"model": "builtin", "weight": 1}],
+                                 "shadow": "builtin"}), 400, "shadow")
+        self.expect_problem("rollout: unknown model -> 404 naming it",
+                            put({"arms": [{"model": "builtin", "weight": 1},
+                                          {"model": "no-such-model", "weight": 1}]}), 404,
+                            "arms[1].model")
+        split = {"arms": [{"model": "builtin", "weight": 60}, {"model": alt, "weight": 40}],
+                 "shadow": None}
+        done = put(split)
+        self.c.check("rollout: 60/40 split -> 200", done.status == 200 and
+                     done.json() == split, repr(done))
+        self.c.eq("rollout: GET shows the split", self.get("/api/v1/models/rollout").json(), split)
+        listing = {m["id"]: m for m in (self.get("/api/v1/models").json() or {}).get("models", [])}
+        self.c.eq("rollout: models list their weights",
+                  ((listing.get("builtin") or {}).get("weight"),
+                   (listing.get(alt) or {}).get("weight")), (60, 40))
+        before = (self.model_count("builtin", "serving"), self.model_count(alt, "serving"))
+        self.identify_distinct("rollout-split", 200)
+        grew = (self.model_count("builtin", "serving") - before[0],
+                self.model_count(alt, "serving") - before[1])
+        self.c.check("rollout: both arms served, 200 in all, shares near 60/40",
+                     sum(grew) == 200 and 0.45 <= grew[0] / 200 <= 0.75, repr(grew))
+        shadowed = {"arms": [{"model": "builtin", "weight": 1}], "shadow": alt}
+        self.c.eq("rollout: builtin with a shadow -> 200", put(shadowed).status, 200)
+        same = lambda: h.metric_value(self.get("/metrics").text(),
+                                      "fp_model_shadow_comparisons_total",
+                                      {"model": alt, "client": "same"}) or 0
+        before_same, before_shadow = same(), self.model_count(alt, "shadow")
+        self.identify_distinct("rollout-shadow", 50)
+        # The shadow is the same model under another id: it must agree every time.
+        self.c.eq("rollout: the shadow ran on each and agreed",
+                  (self.model_count(alt, "shadow") - before_shadow, same() - before_same),
+                  (50, 50))
+        back = self.post("/api/v1/models/rollback", {}, {"X-Api-Key": rw})
+        self.c.check("rollout: rollback -> the split again", back.status == 200 and
+                     back.json() == split, repr(back))
+        self.expect_problem("rollout: rollback read-only -> 403",
+                            self.post("/api/v1/models/rollback", {}, {"X-Api-Key": ro}), 403)
+        restored = self.post("/api/v1/models/builtin/activate", {}, {"X-Api-Key": rw})
+        self.c.eq("rollout: activate builtin alone", restored.status, 200)
+        self.c.eq("rollout: back to one arm", self.get("/api/v1/models/rollout").json(),
+                  {"arms": [{"model": "builtin", "weight": 1}], "shadow": None})
+
     # ------------------------------------------------------------ operations
 
     def test_operations(self):
@@ -810,6 +876,9 @@ class Suite:
         try:
             rw = self.server.create_key("api-test-writer")
             ro = self.server.create_key("api-test-reader", read_only=True)
+            # A second model id (the built-in model's files) for the rollout checks.
+            shutil.copytree(os.path.join(self.root, "data", "models"),
+                            os.path.join(self.server.state, "models", ROLLOUT_ALT_MODEL))
             self.server.start()
             self.api = self.server.api
             for step in (self.test_operations_first, self.test_fingerprint_parity,
@@ -817,6 +886,7 @@ class Suite:
                          self.test_legacy_identify, self.test_compare, self.test_batch,
                          self.test_pcap_upload, lambda: self.test_profiles(rw, ro),
                          self.test_observations, lambda: self.test_models(rw, ro),
+                         lambda: self.test_rollout(rw, ro),
                          self.test_operations, self.test_request_ids_and_routing,
                          self.test_listener):
                 try:

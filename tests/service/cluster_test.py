@@ -6,8 +6,9 @@ Replicas:
 - rate limits hold across replicas: the anonymous tier's burst is spent once, whichever replica
   HAProxy picks;
 - an observation written through one replica is read through another;
-- a profile change and a model activation made through one replica reach the others at once
-  (Redis pub/sub; the same question asked before the change proves no cache answers stale);
+- a profile change, a model activation and a model rollout (split, rollback) made through one
+  replica reach the others at once (Redis pub/sub; the same question asked before the change
+  proves no cache answers stale);
 Failures:
 - PostgreSQL stopped under load: identification keeps answering 200, observations go to the
   spool (counted in metrics), and every acknowledged one is in PostgreSQL once it is back;
@@ -298,6 +299,29 @@ class Cluster:
                 self.c.check(f"model: {target} active on {r.api} within {PROPAGATION_BOUND_S} s",
                              took is not None, repr(self.active_model(r)))
 
+    def test_rollout_reaches_every_replica(self):
+        split = {"arms": [{"model": "builtin", "weight": 90}, {"model": "cluster-alt", "weight": 10}],
+                 "shadow": None}
+        done = h.http(self.replicas[0].api, "PUT", "/api/v1/models/rollout", body=split,
+                      headers={"X-Api-Key": self.key})
+        self.c.eq("rollout: 90/10 split through r1", done.status, 200)
+
+        def rollout_on(r):
+            return h.http(r.api, "GET", "/api/v1/models/rollout",
+                          headers={"X-Api-Key": self.key}).json()
+
+        for r in self.replicas[1:]:
+            took = wait_for(lambda r=r: rollout_on(r) == split, PROPAGATION_BOUND_S)
+            self.c.check(f"rollout: split in use on {r.api} within {PROPAGATION_BOUND_S} s",
+                         took is not None, repr(rollout_on(r)))
+        back = h.post_json(self.replicas[2].api, "/api/v1/models/rollback", {},
+                           {"X-Api-Key": self.key})
+        self.c.eq("rollout: rollback through r3", back.status, 200)
+        for r in self.replicas[:2]:
+            took = wait_for(lambda r=r: rollout_on(r) == back.json(), PROPAGATION_BOUND_S)
+            self.c.check(f"rollout: rollback seen on {r.api}", took is not None,
+                         repr(rollout_on(r)))
+
     # ------------------------------------------------------------ failures
 
     def test_postgres_outage(self):
@@ -376,6 +400,7 @@ class Cluster:
 
 TESTS = ("shared_rate_limit", "observation_across_replicas",
          "profile_change_reaches_every_replica", "model_activation_reaches_every_replica",
+         "rollout_reaches_every_replica",
          "postgres_outage", "redis_outage", "kill_one_replica")
 
 

@@ -2,10 +2,13 @@
 # Checks the deployment and monitoring files against the real service:
 #   1. promtool check rules + promtool test rules (and that a broken threshold makes a test fail);
 #   2. every overlay renders with `kubectl kustomize`, parses as YAML, has the expected kinds,
-#      the region label on every object and the security settings on the Deployment;
+#      the region label on every object and the security settings on the Deployment; the mesh
+#      overlays use PostgreSQL and Redis (URLs from the Secret fingerprint-backends, the region's
+#      own endpoints behind ExternalName Services, egress to 5432/6379);
 #   3. the ConfigMap's serve.toml is accepted by the binary (unknown keys are fatal there);
 #   4. every fp_* metric used by rules.yml and the Grafana dashboard is exported by the binary,
-#      found by starting it on free loopback ports and scraping /metrics after a few requests;
+#      found by starting it on free loopback ports (with a scratch Redis, and a shadow model
+#      rollout) and scraping /metrics after a few requests;
 #   5. the Dockerfile's runtime stage installs a package for every library the binary needs;
 #   6. the mesh overlays (production and the regions): Istio VirtualService retries/timeouts,
 #      DestinationRule pool/ejection/locality failover to the other regions, the listener's port
@@ -16,7 +19,8 @@
 #   8. deploy/logging: filebeat.yml parses, and every field the Filebeat and Logstash pipelines
 #      read is in a real request line of the binary, which carries the W3C trace ids.
 # Usage: tests/deploy/check_deploy.sh path/to/fingerprint
-# Needs: promtool (Debian `prometheus`), kubectl with `kustomize`, python3-yaml, curl.
+# Needs: promtool (Debian `prometheus`), kubectl with `kustomize`, python3-yaml, curl,
+# redis-server.
 set -euo pipefail
 
 [ $# -eq 1 ] || { echo "usage: $0 path/to/fingerprint" >&2; exit 2; }
@@ -25,8 +29,10 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 deploy="$root/deploy"
 work=$(mktemp -d)
 server_pid=""
+redis_pid=""
 cleanup() {
   [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,7 +40,7 @@ trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
 pass() { echo "ok: $*"; }
-for tool in promtool kubectl python3 curl; do
+for tool in promtool kubectl python3 curl redis-server redis-cli; do
   command -v "$tool" >/dev/null || { echo "missing tool: $tool" >&2; exit 2; }
 done
 
@@ -173,6 +179,28 @@ if mesh:
                 problems.append("model-sync: the fingerprint-models claim is not mounted read-only")
             if "state" not in mounts:
                 problems.append("model-sync: the state volume is not mounted")
+    # Shared backends: PostgreSQL and Redis URLs from the Secret, never literal; the region's
+    # own managed endpoints behind ExternalName Services; egress to them allowed.
+    for dep in (d for d in docs if d["kind"] == "Deployment"):
+        env = {e["name"]: e for c in dep["spec"]["template"]["spec"]["containers"]
+               for e in c.get("env", [])}
+        if env.get("FP_STORE_BACKEND", {}).get("value") != "postgres":
+            problems.append("Deployment: FP_STORE_BACKEND is not postgres")
+        for var, key in (("FP_STORE_POSTGRES_URL", "postgres-url"), ("FP_REDIS_URL", "redis-url")):
+            ref = env.get(var, {}).get("valueFrom", {}).get("secretKeyRef", {})
+            if ref != {"name": "fingerprint-backends", "key": key}:
+                problems.append(f"Deployment: {var} is not from Secret fingerprint-backends/{key}")
+    for name, port in (("fingerprint-postgres", 5432), ("fingerprint-redis", 6379)):
+        svc = one("Service", name)["spec"]
+        if svc.get("type") != "ExternalName" or f".{region}." not in svc.get("externalName", ""):
+            problems.append(f"Service/{name}: not an ExternalName in {region}")
+        if [p.get("port") for p in svc.get("ports", [])] != [port]:
+            problems.append(f"Service/{name}: port is not {port}")
+    egress = {p.get("port") for d in docs if d["kind"] == "NetworkPolicy"
+              and d["metadata"]["name"] == "fingerprint"
+              for rule in d["spec"].get("egress", []) for p in rule.get("ports", [])}
+    if not {53, 5432, 6379} <= egress:
+        problems.append(f"NetworkPolicy: egress ports {sorted(egress)} lack DNS, 5432 or 6379")
     claims = [d for d in docs if d["kind"] == "PersistentVolumeClaim"
               and d["metadata"]["name"] == "fingerprint-models"]
     if not claims or claims[0]["spec"].get("accessModes") != ["ReadOnlyMany"]:
@@ -234,9 +262,19 @@ fi
 # The ConfigMap as is, but with loopback ports chosen by the kernel (port 0), a scratch state
 # directory, the repository's data, a self-signed certificate and a small per-address rate
 # limit so that the rate-limit counter appears.
+# A write key, for the model rollout below (the store is the state folder's SQLite file).
+admin_key=$("$binary" keys create --state "$work/state" --name deploy-check --tier enterprise |
+  awk '/^secret/ {print $2}')
+# A Redis as production has (backends.yaml), so the Redis metrics the rules use are exported.
+redis_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --bind 127.0.0.1 --port "$redis_port" --save '' --appendonly no \
+  --dir "$work" >"$work/redis.log" 2>&1 &
+redis_pid=$!
+for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+FP_REDIS_URL="redis://127.0.0.1:$redis_port" \
 FP_CERTIFICATES_TLS_CERT="" FP_CERTIFICATES_TLS_KEY="" \
 FP_DATA_PROFILES_DIR="$root/data/profiles" \
-FP_RATE_LIMITS_PER_ADDRESS_RATE=1 FP_RATE_LIMITS_PER_ADDRESS_BURST=5 \
+FP_RATE_LIMITS_PER_ADDRESS_RATE=1 FP_RATE_LIMITS_PER_ADDRESS_BURST=8 \
   "$binary" serve --config "$work/serve.toml" --state "$work/state" \
   --api 127.0.0.1:0 --tls 127.0.0.1:0 >"$work/server.log" 2>&1 &
 server_pid=$!
@@ -262,6 +300,20 @@ get() { curl -s -o /dev/null -w '%{http_code}' --max-time 5 "$@" || true; }
 [ "$(get "$api/healthz")" = 200 ] || fail "/healthz"
 [ "$(get "$api/readyz")" = 200 ] || fail "/readyz"
 # Before the rate-limit burst below is used up.
+# A shadow rollout (the copied model under a second id as the shadow) and one identification,
+# so the shadow comparison metric the dashboard shows exists.
+if [ -n "${admin_key:-}" ] && [ -d "$work/state/models/$synced_model" ]; then
+  cp -R "$work/state/models/$synced_model" "$work/state/models/$synced_model-shadow"
+  rollout="{\"arms\":[{\"model\":\"$synced_model\",\"weight\":1}],\"shadow\":\"$synced_model-shadow\"}"
+  if [ "$(get -X PUT -H "X-Api-Key: $admin_key" -H 'Content-Type: application/json' \
+          -d "$rollout" "$api/api/v1/models/rollout")" = 200 ] &&
+     [ "$(get -X POST -H 'Content-Type: application/json' -d '{"ja4":"t13d1516h2_8daaf6152771_e5627efa2ab1"}' \
+          "$api/api/v1/identify")" = 200 ]; then
+    pass "a shadow rollout is accepted and identifies"
+  else
+    fail "PUT /api/v1/models/rollout with a shadow"
+  fi
+fi
 if curl -sf --max-time 5 "$api/api/v1/models" | grep -q "\"id\":\"$synced_model\""; then
   pass "the server lists the model model-sync copied"
 else
@@ -280,7 +332,7 @@ get -X POST -H 'Content-Type: application/json' --data-binary @"$work/big.json" 
 printf 'not a capture' >"$work/bad.pcap"                                  # a parse failure
 get -X POST -H 'Content-Type: application/vnd.tcpdump.pcap' --data-binary @"$work/bad.pcap" \
   "$api/api/v1/pcap" >/dev/null
-for _ in $(seq 12); do get "$api/api/v1/profiles" >/dev/null; done     # over the burst: 429
+for _ in $(seq 16); do get "$api/api/v1/profiles" >/dev/null; done     # over the burst: 429
 # Not a ClientHello: a failed handshake on the fingerprinting listener.
 python3 - "${tls#https://}" <<'PY'
 import socket, sys

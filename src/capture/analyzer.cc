@@ -1,5 +1,6 @@
 #include "capture/analyzer.h"
 
+#include "capture/encapsulation.h"
 #include "capture/link_layer.h"
 #include "core/limits.h"
 
@@ -26,6 +27,33 @@ void Analyzer::add_frame(const Frame& frame) {
 
 void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
   auto packet = tcp::parse_ip_packet(ip);
+  // Tunnels are unwrapped before flow lookup, so the flows inside are the ones analysed. tshark
+  // numbers the outer UDP stream of a UDP tunnel too (before the inner ones): so do we.
+  size_t depth = 0;
+  for (; packet && depth < kMaxTunnelDepth; ++depth) {
+    auto inner = inner_ip_packet(*packet);
+    // Not a tunnel, or one that carries nothing we decode (a GTP-U echo, PPTP): the packet is
+    // analysed as what it is.
+    if (!inner &&
+        (inner.error() == TunnelError::kNotTunnel || inner.error() == TunnelError::kUnsupported)) {
+      break;
+    }
+    if (packet->transport == tcp::Packet::Transport::kUdp) {
+      int direction = 0;
+      (void)flows_.flow_for(*packet, direction, counters_);
+    }
+    if (!inner) {
+      if (inner.error() == TunnelError::kNotIp) {
+        ++counters_.not_ip;
+      } else {
+        ++counters_.ip_errors;  // a tunnel header cut short
+      }
+      return;
+    }
+    ++counters_.tunnel_layers;
+    packet = tcp::parse_ip_packet(*inner);
+  }
+  if (packet && depth == kMaxTunnelDepth && inner_ip_packet(*packet)) ++counters_.tunnels_too_deep;
   if (!packet) {
     if (packet.error() == tcp::PacketError::kFragment) {
       ++counters_.fragments;
@@ -41,7 +69,8 @@ void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
       break;
     case tcp::Packet::Transport::kUdp: {
       int direction = 0;
-      (void)flows_.flow_for(*packet, direction, counters_);
+      Flow& flow = flows_.flow_for(*packet, direction, counters_);
+      add_udp_datagram(flow, direction, *packet, counters_);  // QUIC (capture/quic_flow.h)
       break;
     }
     case tcp::Packet::Transport::kOther:

@@ -18,6 +18,8 @@ struct AnalyzerCounters {
   uint64_t http_errors = 0;           // HTTP/1 heads or HTTP/2 prefaces that did not parse
   uint64_t reassembly_overflows = 0;  // a direction went past limits::kMaxStreamPrefix
   uint64_t flows_evicted = 0;         // flows dropped past limits::kMaxFlows
+  uint64_t tunnel_layers = 0;         // GRE/ERSPAN/VXLAN/Geneve/GTP-U headers unwrapped
+  uint64_t tunnels_too_deep = 0;      // packets still tunnelled after kMaxTunnelDepth layers
   uint64_t tcp_streams = 0;
   uint64_t udp_streams = 0;
   uint64_t records = 0;

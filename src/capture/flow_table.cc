@@ -89,7 +89,8 @@ Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerC
   flow.stream = next_stream_[key.tcp ? 1 : 0]++;
   const Endpoint dst = destination_of(packet);
   if (!key.tcp) {
-    ++counters.udp_streams;  // numbered only: no UDP protocol is fingerprinted yet
+    ++counters
+          .udp_streams;  // QUIC flows are fingerprinted (capture/quic_flow.h); others numbered only
     return flow;
   }
   flow.record = std::make_unique<StreamRecord>();

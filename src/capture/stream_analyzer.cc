@@ -50,12 +50,13 @@ void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, Str
   const bool overflowed = d.bytes.overflowed();
   d.bytes.add_segment(data_seq, packet.payload);
   if (!overflowed && d.bytes.overflowed()) ++counters.reassembly_overflows;
-  consume(d, record, counters, false);
+  consume(direction, record, counters, false);
 }
 
 void TcpStreamAnalyzer::finish(StreamRecord& record, AnalyzerCounters& counters) {
-  for (Direction& d : directions_) {
-    if (d.state != State::kDone) consume(d, record, counters, true);
+  for (int direction = 0; direction < 2; ++direction) {
+    Direction& d = directions_[direction];
+    if (d.state != State::kDone) consume(direction, record, counters, true);
     stop(d);
   }
 }
@@ -71,9 +72,10 @@ void TcpStreamAnalyzer::on_syn(int direction, const tcp::Packet& packet, StreamR
   }
 }
 
-void TcpStreamAnalyzer::consume(Direction& d, StreamRecord& record, AnalyzerCounters& counters,
+void TcpStreamAnalyzer::consume(int direction, StreamRecord& record, AnalyzerCounters& counters,
                                 bool final) {
-  if (d.state == State::kUnknown) classify(d);
+  Direction& d = directions_[direction];
+  if (d.state == State::kUnknown) classify(direction, record, counters, final);
   switch (d.state) {
     case State::kTls:
       read_tls(d, record, counters, final);
@@ -92,7 +94,85 @@ void TcpStreamAnalyzer::consume(Direction& d, StreamRecord& record, AnalyzerCoun
   }
 }
 
-void TcpStreamAnalyzer::classify(Direction& d) {
+void TcpStreamAnalyzer::classify(int direction, StreamRecord& record, AnalyzerCounters& counters,
+                                 bool final) {
+  Direction& d = directions_[direction];
+  while (d.state == State::kUnknown && !d.bytes.available().empty()) {
+    const ProxyStep step = skip_proxy(direction, record, counters, final);
+    if (step == ProxyStep::kWait) return;
+    if (step == ProxyStep::kNone) {
+      classify_payload(d);
+      return;
+    }
+  }
+}
+
+TcpStreamAnalyzer::ProxyStep TcpStreamAnalyzer::skip_proxy(int direction, StreamRecord& record,
+                                                           AnalyzerCounters& counters, bool final) {
+  const int other = 1 - direction;
+  const bool replying =
+      proxy_client_ == other || (proxy_client_ < 0 && directions_[other].proxy_pending);
+  return replying ? skip_proxy_reply(direction, final)
+                  : skip_proxy_request(direction, record, counters, final);
+}
+
+TcpStreamAnalyzer::ProxyStep TcpStreamAnalyzer::skip_proxy_request(int direction,
+                                                                   StreamRecord& record,
+                                                                   AnalyzerCounters& counters,
+                                                                   bool final) {
+  Direction& d = directions_[direction];
+  if (proxy_request_count_ == kMaxProxyHandshakes) return ProxyStep::kNone;
+  const ProxyScan scan = scan_proxy_request(d.bytes.available());
+  d.proxy_pending = scan.status == ProxyStatus::kNeedMore && !final && !d.bytes.overflowed();
+  if (d.proxy_pending) return ProxyStep::kWait;
+  if (scan.status != ProxyStatus::kDone) return ProxyStep::kNone;
+  proxy_client_ = static_cast<int8_t>(direction);
+  proxy_requests_[proxy_request_count_++] = scan.kind;
+  if (scan.kind == ProxyKind::kHttpConnect) {
+    add_connect_request(d.bytes.available().first(scan.consumed), record, counters);
+  }
+  d.bytes.consume(scan.consumed);
+  // The other side may hold a reply that waited for this request.
+  Direction& other = directions_[1 - direction];
+  if (other.state == State::kUnknown) consume(1 - direction, record, counters, final);
+  return ProxyStep::kSkipped;
+}
+
+TcpStreamAnalyzer::ProxyStep TcpStreamAnalyzer::skip_proxy_reply(int direction, bool final) {
+  Direction& d = directions_[direction];
+  const bool can_wait = !final && !d.bytes.overflowed();
+  if (proxy_reply_count_ == proxy_request_count_) {
+    // A reply that came before the request it answers (the client's greeting is complete, its
+    // request not yet): wait for the request.
+    return directions_[1 - direction].proxy_pending && can_wait ? ProxyStep::kWait
+                                                                : ProxyStep::kNone;
+  }
+  const ProxyScan scan = scan_proxy_reply(proxy_requests_[proxy_reply_count_], d.bytes.available());
+  if (scan.status == ProxyStatus::kNeedMore && can_wait) return ProxyStep::kWait;
+  if (scan.status != ProxyStatus::kDone) return ProxyStep::kNone;
+  ++proxy_reply_count_;
+  if (!scan.granted) {
+    stop(d);  // refused: no tunnel follows, and a stopped direction ends classify's loop
+    return ProxyStep::kSkipped;
+  }
+  d.bytes.consume(scan.consumed);
+  return ProxyStep::kSkipped;
+}
+
+// The references fingerprint the CONNECT request itself with JA4H, as any HTTP/1 request.
+void TcpStreamAnalyzer::add_connect_request(Bytes head, StreamRecord& record,
+                                            AnalyzerCounters& counters) {
+  const http::Http1Parse parsed = http::parse_http1_request(head);
+  if (parsed.status != http::ParseStatus::kDone) {
+    ++counters.http_errors;
+    return;
+  }
+  if (record.http.size() < limits::kMaxHttpRequestsPerStream) {
+    record.http.push_back(http_record(parsed.request));
+  }
+}
+
+void TcpStreamAnalyzer::classify_payload(Direction& d) {
   const Bytes b = d.bytes.available();
   if (b.empty()) return;
   if (starts_like_tls(b)) {

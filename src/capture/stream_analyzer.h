@@ -1,10 +1,14 @@
 #pragma once
 // What one TCP stream's two directions carry: finds TLS, HTTP/1 or HTTP/2 (prior knowledge) in
-// the first bytes of each direction and fingerprints them into a StreamRecord. Buffers are
+// the first bytes of each direction and fingerprints them into a StreamRecord. A SOCKS4/5 or
+// HTTP CONNECT handshake at the start is skipped on both sides (proxy_handshake.h), and what
+// the tunnel carries is read as if the stream started there. Buffers are
 // released as soon as a direction has given all it can, so memory per stream stays small.
 
+#include <array>
 #include <cstdint>
 
+#include "capture/proxy_handshake.h"
 #include "capture/record.h"
 #include "capture/tcp_reassembly.h"
 #include "tcp/packet.h"
@@ -30,12 +34,24 @@ class TcpStreamAnalyzer {
   struct Direction {
     TcpDirection bytes;
     State state = State::kUnknown;
-    uint64_t body_to_skip = 0;  // HTTP/1 request body bytes still to pass over
+    uint64_t body_to_skip = 0;   // HTTP/1 request body bytes still to pass over
+    bool proxy_pending = false;  // its bytes so far are the start of a proxy request
   };
+  enum class ProxyStep : uint8_t { kSkipped, kWait, kNone };
+  // Proxy handshakes followed per stream: a CONNECT retried after 407, or one proxy inside
+  // another's tunnel, takes more than one.
+  static constexpr size_t kMaxProxyHandshakes = 4;
 
   void on_syn(int direction, const tcp::Packet& packet, StreamRecord& record);
-  void consume(Direction& d, StreamRecord& record, AnalyzerCounters& counters, bool final);
-  void classify(Direction& d);
+  void consume(int direction, StreamRecord& record, AnalyzerCounters& counters, bool final);
+  void classify(int direction, StreamRecord& record, AnalyzerCounters& counters, bool final);
+  void classify_payload(Direction& d);
+  [[nodiscard]] ProxyStep skip_proxy(int direction, StreamRecord& record,
+                                     AnalyzerCounters& counters, bool final);
+  [[nodiscard]] ProxyStep skip_proxy_request(int direction, StreamRecord& record,
+                                             AnalyzerCounters& counters, bool final);
+  [[nodiscard]] ProxyStep skip_proxy_reply(int direction, bool final);
+  void add_connect_request(Bytes head, StreamRecord& record, AnalyzerCounters& counters);
   void read_tls(Direction& d, StreamRecord& record, AnalyzerCounters& counters, bool final);
   void read_http1(Direction& d, StreamRecord& record, AnalyzerCounters& counters);
   void read_http2(Direction& d, StreamRecord& record, AnalyzerCounters& counters, bool final);
@@ -44,6 +60,10 @@ class TcpStreamAnalyzer {
   Direction directions_[2];
   bool client_syn_seen_ = false;
   bool server_syn_ack_seen_ = false;
+  std::array<ProxyKind, kMaxProxyHandshakes> proxy_requests_{};
+  uint8_t proxy_request_count_ = 0;
+  uint8_t proxy_reply_count_ = 0;
+  int8_t proxy_client_ = -1;  // the direction that sent the proxy requests
 };
 
 }  // namespace fp::capture

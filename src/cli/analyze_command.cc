@@ -37,13 +37,15 @@ void report_counters(const std::string& file, const capture::AnalyzerCounters& c
   std::fprintf(stderr,
                "%s: %llu frames, %llu tcp streams, %llu udp streams, %llu records; not ip %llu, "
                "ip errors %llu, fragments %llu, truncated %llu, tls errors %llu, http errors "
-               "%llu, reassembly overflows %llu, flows evicted %llu\n",
+               "%llu, reassembly overflows %llu, flows evicted %llu, tunnel layers %llu, tunnels "
+               "too deep %llu\n",
                file.c_str(), (unsigned long long)c.frames, (unsigned long long)c.tcp_streams,
                (unsigned long long)c.udp_streams, (unsigned long long)c.records,
                (unsigned long long)c.not_ip, (unsigned long long)c.ip_errors,
                (unsigned long long)c.fragments, (unsigned long long)c.truncated,
                (unsigned long long)c.tls_errors, (unsigned long long)c.http_errors,
-               (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted);
+               (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted,
+               (unsigned long long)c.tunnel_layers, (unsigned long long)c.tunnels_too_deep);
 }
 
 // The record's fields as the identifier reads them: through its JSON, the one shape

@@ -1,0 +1,36 @@
+#pragma once
+// QUIC Initial packet protection keys (RFC 9001 5.2, RFC 9369 3.3). Anyone who sees the client's
+// first Destination Connection ID can derive them: that is what lets a passive observer read the
+// ClientHello. AEAD_AES_128_GCM with SHA-256 HKDF, whatever the version.
+
+#include <array>
+#include <cstdint>
+#include <optional>
+
+#include "core/byte_reader.h"
+
+namespace fp::quic {
+
+inline constexpr uint32_t kVersion1 = 0x00000001;  // RFC 9000
+inline constexpr uint32_t kVersion2 = 0x6b3343cf;  // RFC 9369
+inline constexpr size_t kMaxConnectionId = 20;     // RFC 9000 17.2
+
+enum class Sender : uint8_t { kClient, kServer };
+
+struct InitialKeys {
+  std::array<uint8_t, 32> secret{};  // client_initial_secret or server_initial_secret
+  std::array<uint8_t, 16> key{};
+  std::array<uint8_t, 12> iv{};
+  std::array<uint8_t, 16> hp{};
+};
+
+// Versions whose Initial salt and labels we know (v1 and v2).
+[[nodiscard]] bool is_known_version(uint32_t version) noexcept;
+
+// The keys protecting `sender`'s Initial packets of a connection whose client chose `dcid` as
+// the first Destination Connection ID. nullopt for an unknown version, a DCID longer than 20
+// bytes, or an OpenSSL failure.
+[[nodiscard]] std::optional<InitialKeys> initial_keys(uint32_t version, Bytes dcid,
+                                                      Sender sender) noexcept;
+
+}  // namespace fp::quic

@@ -50,7 +50,7 @@ struct Flow {
   bool closed = false;  // RST, or FIN both ways: the record has been emitted
   uint64_t stream = 0;  // tshark's stream number, kept after the record is gone
   std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes
-  std::unique_ptr<QuicFlow> quic;  // a UDP flow whose client sent a QUIC Initial
+  std::unique_ptr<QuicFlow> quic;               // a UDP flow whose client sent a QUIC Initial
 };
 
 class FlowTable {

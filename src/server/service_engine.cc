@@ -65,7 +65,10 @@ void on_cluster_event(ServiceContext& context, const ClusterEvent& event) {
   // Runs on the events thread, where an escaping exception would end the process.
   try {
     const bool from_wire = event.kind == "profiles" || event.kind == "model";
-    if (from_wire || event.kind == "resync") reload(context);
+    // The origin applied its change before announcing it; rebuilding again on hearing it back
+    // would only swap engines and empty its cache a second time.
+    const bool own = context.cluster && event.origin == context.cluster->replica_id();
+    if ((from_wire && !own) || event.kind == "resync") reload(context);
     if (!context.shared_identities) return;
     if (from_wire) {
       context.shared_identities->set_epoch(event.epoch);

@@ -34,11 +34,12 @@ void store_rollout(ServiceContext& context, const Rollout& rollout);
 void announce_change(ServiceContext& context, std::string_view kind, std::string_view model = {});
 
 struct ClusterEvent;
-// A change announced by any replica, this one included: the store's caches are told, the active
-// model (store setting "active_model") and the profiles are read again, the engine is rebuilt
-// (the local cache cleared with it), and only then does the shared cache move to the event's
-// epoch. "resync" (the subscriber reconnected: events may have been missed) does the same and
-// reads the epoch from Redis; "connected" (the first subscription) only reads the epoch.
+// A change announced by another replica: the store's caches are told, the models in use (store
+// setting "model_rollout") and the profiles are read again, the engines are rebuilt (the local
+// cache cleared with them), and only then does the shared cache move to the event's epoch (this
+// replica's own events only move the epoch: it applied the change before announcing it). "resync"
+// (the subscriber reconnected: events may have been missed) does the same and reads the epoch from
+// Redis; "connected" (the first subscription) only reads the epoch.
 void on_cluster_event(ServiceContext& context, const ClusterEvent& event);
 
 }  // namespace fp::server

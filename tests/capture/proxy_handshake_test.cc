@@ -166,28 +166,7 @@ const test::Host kClient = {"192.0.2.10", 50000, 1000};
 const test::Host kProxy = {"198.51.100.20", 1080, 700000};
 
 // JA4.md's worked example, whose JA4 the spec gives.
-Wire spec_hello_record() {
-  fp::test::ClientHelloBuilder b;
-  b.ciphers({0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
-             0x009c, 0x009d, 0x002f, 0x0035})
-      .compress_certificate({2})
-      .sni("example.com")
-      .key_share({{0x001d, 32}})
-      .alpn({"h2", "http/1.1"})
-      .extension(0x4469, {0, 3, 2, 'h', '2'})
-      .extension(0x0017, {})
-      .psk_key_exchange_modes({1})
-      .signature_algorithms({0x0403, 0x0804, 0x0401, 0x0503, 0x0805, 0x0501, 0x0806, 0x0601})
-      .extension(0x0005, {1, 0, 0, 0, 0})
-      .session_ticket()
-      .extension(0x0012, {})
-      .supported_versions({0x0304, 0x0303})
-      .extension(0xff01, {0})
-      .ec_point_formats({0})
-      .supported_groups({0x001d, 0x0017, 0x0018})
-      .padding(10);
-  return b.record();
-}
+Wire spec_hello_record() { return fp::test::ja4_spec_example_hello().record(); }
 constexpr const char* kSpecJa4 = "t13d1516h2_8daaf6152771_e5627efa2ab1";
 
 // SOCKS5 with authentication, sent as the real exchange goes: greeting, method selection,

@@ -330,4 +330,29 @@ Wire ServerHelloBuilder::record(uint16_t record_version) const {
   return records(22, message(), 16384, record_version);
 }
 
+ClientHelloBuilder ja4_spec_example_hello(bool with_sigalgs) {
+  ClientHelloBuilder b;
+  b.ciphers({0x1301, 0x1302, 0x1303, 0xc02b, 0xc02f, 0xc02c, 0xc030, 0xcca9, 0xcca8, 0xc013, 0xc014,
+             0x009c, 0x009d, 0x002f, 0x0035})
+      .compress_certificate({2})
+      .sni("example.com")
+      .key_share({{0x001d, 32}})
+      .alpn({"h2", "http/1.1"})
+      .extension(0x4469, {0, 3, 2, 'h', '2'})
+      .extension(0x0017, {})
+      .psk_key_exchange_modes({1});
+  b.signature_algorithms(with_sigalgs ? std::vector<uint16_t>{0x0403, 0x0804, 0x0401, 0x0503,
+                                                              0x0805, 0x0501, 0x0806, 0x0601}
+                                      : std::vector<uint16_t>{});
+  b.extension(0x0005, {1, 0, 0, 0, 0})
+      .session_ticket()
+      .extension(0x0012, {})
+      .supported_versions({0x0304, 0x0303})
+      .extension(0xff01, {0})
+      .ec_point_formats({0})
+      .supported_groups({0x001d, 0x0017, 0x0018})
+      .padding(10);
+  return b;
+}
+
 }  // namespace fp::test

@@ -82,6 +82,10 @@ class ClientHelloBuilder {
   bool extension_block_ = true;
 };
 
+// The ClientHello of JA4.md's worked example, its extensions in the order the spec lists them
+// (JA4 t13d1516h2_8daaf6152771_e5627efa2ab1); without signature algorithms on request.
+[[nodiscard]] ClientHelloBuilder ja4_spec_example_hello(bool with_sigalgs = true);
+
 class ServerHelloBuilder {
  public:
   ServerHelloBuilder& version(uint16_t v);  // default 0x0303

@@ -17,27 +17,8 @@ const std::vector<uint16_t> kSpecCiphers = {0x1301, 0x1302, 0x1303, 0xc02b, 0xc0
 const std::vector<uint16_t> kSpecSigalgs = {0x0403, 0x0804, 0x0401, 0x0503,
                                             0x0805, 0x0501, 0x0806, 0x0601};
 
-// The hello of JA4.md's worked example: its extensions in the order the spec lists them.
 ClientHelloBuilder spec_hello(bool with_sigalgs = true) {
-  ClientHelloBuilder b;
-  b.ciphers(kSpecCiphers)
-      .compress_certificate({2})
-      .sni("example.com")
-      .key_share({{0x001d, 32}})
-      .alpn({"h2", "http/1.1"})
-      .extension(0x4469, {0, 3, 2, 'h', '2'})
-      .extension(0x0017, {})
-      .psk_key_exchange_modes({1});
-  b.signature_algorithms(with_sigalgs ? kSpecSigalgs : std::vector<uint16_t>{});
-  b.extension(0x0005, {1, 0, 0, 0, 0})
-      .session_ticket()
-      .extension(0x0012, {})
-      .supported_versions({0x0304, 0x0303})
-      .extension(0xff01, {0})
-      .ec_point_formats({0})
-      .supported_groups({0x001d, 0x0017, 0x0018})
-      .padding(10);
-  return b;
+  return fp::test::ja4_spec_example_hello(with_sigalgs);
 }
 
 ClientHello parse(const ClientHelloBuilder& b) {

@@ -1,4 +1,5 @@
 #include "store/postgres_schema.h"
+#include "store/migration_steps.h"
 
 #include <array>
 
@@ -118,17 +119,9 @@ int migrate_locked(PgConnection& connection, std::string& error) {
   }
   const int recorded = recorded_version(connection, error);
   if (recorded < 0) return -1;
-  const int latest = static_cast<int>(kMigrations.size());
-  if (recorded > latest) {
-    error = "the database has schema version " + std::to_string(recorded) +
-            ", newer than this build's " + std::to_string(latest) +
-            "; use the fingerprint release that wrote it or a newer one";
-    return -1;
-  }
-  for (int version = recorded + 1; version <= latest; ++version) {
-    if (!apply(connection, version, error)) return -1;
-  }
-  return latest;
+  return migrate_from(
+      recorded, static_cast<int>(kMigrations.size()),
+      [&connection](int version, std::string& e) { return apply(connection, version, e); }, error);
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "store/schema.h"
+#include "store/migration_steps.h"
 
 #include <array>
 #include <chrono>
@@ -138,17 +139,9 @@ int migrate(SqliteConnection& writer, std::string& error) {
   }
   const int recorded = recorded_schema_version(writer, error);
   if (recorded < 0) return -1;
-  const int latest = latest_schema_version();
-  if (recorded > latest) {
-    error = "the database has schema version " + std::to_string(recorded) +
-            ", newer than this build's " + std::to_string(latest) +
-            "; use the fingerprint release that wrote it or a newer one";
-    return -1;
-  }
-  for (int version = recorded + 1; version <= latest; ++version) {
-    if (!apply(writer, version, error)) return -1;
-  }
-  return latest;
+  return migrate_from(
+      recorded, latest_schema_version(),
+      [&writer](int version, std::string& e) { return apply(writer, version, e); }, error);
 }
 
 }  // namespace fp::store

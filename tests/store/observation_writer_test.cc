@@ -32,20 +32,7 @@ ObservationRow row(int64_t time_ms, std::string client) {
 
 // The writer's own tests run on SQLite, whose triggers inject failures (install_insert_failure);
 // the PostgreSQL outage is the lead's failure test with a real server stopped.
-class WriterTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_FALSE(dir_.path().empty());
-    file_ = database_path(dir_.path());
-    std::string error;
-    store_ = Store::open(file_, error);
-    ASSERT_NE(store_, nullptr) << error;
-  }
-
-  TempDir dir_;
-  std::filesystem::path file_;
-  std::unique_ptr<Store> store_;
-};
+class WriterTest : public StoreTest {};  // a SQLite store in a temporary folder
 
 TEST_F(WriterTest, TenThousandRowsFromFourThreadsAreAllCommittedByStop) {
   ObservationWriter writer(*store_);

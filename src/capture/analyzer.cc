@@ -25,7 +25,7 @@ void Analyzer::add_frame(const Frame& frame) {
   add_ip_packet(frame.timestamp_us, *ip);
 }
 
-void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
+void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
   auto packet = tcp::parse_ip_packet(ip);
   // Tunnels are unwrapped before flow lookup, so the flows inside are the ones analysed. tshark
   // numbers the outer UDP stream of a UDP tunnel too (before the inner ones): so do we.
@@ -63,6 +63,7 @@ void Analyzer::add_ip_packet(int64_t /*timestamp_us*/, Bytes ip) {
     return;
   }
   if (packet->truncated) ++counters_.truncated;
+  packet->timestamp_us = timestamp_us;
   switch (packet->transport) {
     case tcp::Packet::Transport::kTcp:
       add_tcp(*packet);

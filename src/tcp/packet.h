@@ -97,6 +97,7 @@ struct Packet {
   UdpHeader udp;
   Bytes payload;           // TCP/UDP payload, cut to what the capture holds
   bool truncated = false;  // the IP total length claims more bytes than were captured
+  int64_t timestamp_us = 0;  // capture time, set by the caller (parse_ip_packet leaves it 0)
 };
 
 enum class PacketError : uint8_t {

@@ -20,6 +20,7 @@ import collections
 import json
 import os
 import re
+import resource
 import socket
 import ssl
 import statistics
@@ -180,10 +181,22 @@ def ja3_multisets(binary, pcap, port):
     return ours, theirs
 
 
-def timed(cmd):
+def children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd, cpu_times=None):
+    """Wall seconds of one run; its CPU seconds (user + system) appended to `cpu_times`.
+    On a machine shared with other work, wall time mostly measures the wait for a core: the
+    CPU time is the figure that survives load."""
+    cpu_before = children_cpu()
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    if cpu_times is not None:
+        cpu_times.append(children_cpu() - cpu_before)
+    return wall
 
 
 def compare_speed(binary, pcap, port, reps):
@@ -193,13 +206,24 @@ def compare_speed(binary, pcap, port, reps):
         "tshark -Y tls.handshake.type==1 ... ja3": tshark_cmd(pcap, port, True),
     }
     times = {name: [] for name in cmds}
+    cpu = {name: [] for name in cmds}
     timed(cmds["fingerprint analyze --format jsonl"])  # warm the page cache
     for rep in range(reps):  # interleaved, so drift in machine load hits every tool alike
         for name, cmd in cmds.items():
-            times[name].append(timed(cmd))
+            times[name].append(timed(cmd, cpu[name]))
         log(f"  rep {rep + 1}/{reps}: " +
             ", ".join(f"{t[-1] * 1000:.0f} ms" for t in times.values()))
-    return times
+    return times, cpu
+
+
+def print_medians(title, reps, samples):
+    ours_median = statistics.median(samples["fingerprint analyze --format jsonl"])
+    print(f"\n{title}, median of {reps} (min-max):")
+    for name, t in samples.items():
+        median = statistics.median(t)
+        ratio = "" if name.startswith("fingerprint") else f"  {median / ours_median:6.1f}x"
+        print(f"  {name:42s} {median * 1000:8.1f} ms ({min(t) * 1000:.0f}-{max(t) * 1000:.0f})"
+              f"{ratio}")
 
 
 def ones_complement_adjust(checksum, old, new):
@@ -305,14 +329,11 @@ def main():
     print(f"ClientHellos: fingerprint {sum(ours.values())}, tshark {sum(theirs.values())}; "
           f"distinct JA3 {len(ours)} / {len(theirs)}; same multiset: {'yes' if same else 'NO'}")
 
-    times = compare_speed(binary, pcap, meta["port"], args.reps)
-    ours_median = statistics.median(times["fingerprint analyze --format jsonl"])
-    print(f"\nwall time, median of {args.reps} (min-max):")
-    for name, t in times.items():
-        median = statistics.median(t)
-        ratio = "" if median == ours_median else f"  {median / ours_median:6.1f}x fingerprint"
-        print(f"  {name:42s} {median * 1000:8.1f} ms ({min(t) * 1000:.0f}-{max(t) * 1000:.0f})"
-              f"{ratio}")
+    print(f"load average before timing: {os.getloadavg()[0]:.1f}")
+    times, cpu = compare_speed(binary, pcap, meta["port"], args.reps)
+    print_medians("wall time", args.reps, times)
+    print_medians("CPU time (user + system)", args.reps, cpu)
+    print(f"load average after timing: {os.getloadavg()[0]:.1f}")
 
     scales = [int(s) for s in args.scales.split(",") if s]
     if scales:

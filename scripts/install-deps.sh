@@ -15,6 +15,10 @@ packages=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev python3 tshark tcpdump
   curl wget openssl gnutls-bin python3-requests hyperfine p0f
+  # SSH client and server for the JA4SSH/HASSH end-to-end test (tests/ssh/real_client_test.py)
+  openssh-client openssh-server
+  # DNS clients for the DNS fingerprint's tests (dig, kdig)
+  bind9-dnsutils knot-dnsutils
   # the service's end-to-end tests and benchmarks: real browsers, nginx as the yardstick, wrk
   chromium firefox-esr nginx-light wrk sqlite3
   # deploy/ checks: promtool (alert and recording rules), YAML for the rendered manifests

@@ -1,6 +1,7 @@
 #include "capture/analyzer.h"
 
 #include "capture/encapsulation.h"
+#include "capture/latency.h"
 #include "capture/link_layer.h"
 #include "core/limits.h"
 
@@ -9,6 +10,15 @@ namespace fp::capture {
 size_t Analyzer::limits_max_flows() { return limits::kMaxFlows; }
 
 Analyzer::Analyzer(Sink sink, size_t max_flows) : flows_(max_flows, std::move(sink)) {}
+
+Analyzer::Analyzer(Sink sink, size_t max_flows, const LiveLimits& live)
+    : flows_(max_flows, std::move(sink)), live_(live) {
+  flows_.track_activity(live.max_buffered_bytes);
+}
+
+void Analyzer::expire_idle(int64_t now_us) {
+  if (live_.idle_timeout_us > 0) flows_.expire_idle(now_us - live_.idle_timeout_us, counters_);
+}
 
 void Analyzer::add_frame(const Frame& frame) {
   ++counters_.frames;
@@ -30,7 +40,9 @@ void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
   // Tunnels are unwrapped before flow lookup, so the flows inside are the ones analysed. tshark
   // numbers the outer UDP stream of a UDP tunnel too (before the inner ones): so do we.
   size_t depth = 0;
+  TtlAsReferencesRead ttl;  // JA4L's TTL (capture/latency.h)
   for (; packet && depth < kMaxTunnelDepth; ++depth) {
+    ttl.note(packet->ip);
     auto inner = inner_ip_packet(*packet);
     // Not a tunnel, or one that carries nothing we decode (a GTP-U echo, PPTP): the packet is
     // analysed as what it is.
@@ -39,6 +51,7 @@ void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
       break;
     }
     if (packet->transport == tcp::Packet::Transport::kUdp) {
+      packet->timestamp_us = timestamp_us;  // the outer flow's activity (live capture)
       int direction = 0;
       (void)flows_.flow_for(*packet, direction, counters_);
     }
@@ -64,6 +77,8 @@ void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
   }
   if (packet->truncated) ++counters_.truncated;
   packet->timestamp_us = timestamp_us;
+  ttl.note(packet->ip);
+  packet->outer_ttl = ttl.value();
   switch (packet->transport) {
     case tcp::Packet::Transport::kTcp:
       add_tcp(*packet);
@@ -84,8 +99,14 @@ void Analyzer::add_tcp(const tcp::Packet& packet) {
   Flow& flow = flows_.flow_for(packet, direction, counters_);
   if (flow.closed) return;  // late packets of a finished conversation
   flow.analyzer->on_segment(direction, packet, *flow.record, counters_);
+  if (flow.analyzer->take_tunnel_stream_number()) flows_.skip_stream_number(/*tcp=*/true);
+  if (live_.max_buffered_bytes > 0) {
+    flows_.note_buffered(flow, flow.analyzer->buffered_bytes(), counters_);
+    if (flow.closed) return;  // over the budget, this flow was the one emitted early
+  }
   if (packet.tcp.has(tcp::flag::kFin)) flow.fin[direction] = true;
-  if (packet.tcp.has(tcp::flag::kRst) || (flow.fin[0] && flow.fin[1])) {
+  const bool ended = packet.tcp.has(tcp::flag::kRst) || (flow.fin[0] && flow.fin[1]);
+  if (ended && !flow.analyzer->counts_after_close()) {
     flows_.close(flow, counters_);
   }
 }

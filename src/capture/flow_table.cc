@@ -75,6 +75,7 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCou
   }
   if (key.tcp) note_base_seq(flow, packet, direction);
   lru_.splice(lru_.begin(), lru_, it->second.lru);
+  if (tracking_ && !flow.closed) touch(flow, packet.timestamp_us);
   return flow;
 }
 
@@ -87,6 +88,7 @@ Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerC
   flow.key = key;
   flow.first_sender = source_of(packet);
   flow.stream = next_stream_[key.tcp ? 1 : 0]++;
+  if (tracking_) touch(flow, packet.timestamp_us);
   const Endpoint dst = destination_of(packet);
   if (!key.tcp) {
     ++counters
@@ -101,7 +103,7 @@ Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerC
   r.src_port = flow.first_sender.port;
   r.dst = dst.address;
   r.dst_port = dst.port;
-  flow.analyzer = std::make_unique<TcpStreamAnalyzer>();
+  flow.analyzer = std::make_unique<TcpStreamAnalyzer>(key_log_);
   ++counters.tcp_streams;
   return flow;
 }
@@ -109,6 +111,7 @@ Flow& FlowTable::create(const FlowKey& key, const tcp::Packet& packet, AnalyzerC
 void FlowTable::close(Flow& flow, AnalyzerCounters& counters) {
   if (flow.closed) return;
   flow.closed = true;
+  if (tracking_) forget_activity(flow);
   if (flow.analyzer) {
     flow.analyzer->finish(*flow.record, counters);
     flow.analyzer.reset();

@@ -51,12 +51,19 @@ struct Flow {
   uint64_t stream = 0;  // tshark's stream number, kept after the record is gone
   std::unique_ptr<TcpStreamAnalyzer> analyzer;  // freed when the flow closes
   std::unique_ptr<QuicFlow> quic;               // a UDP flow whose client sent a QUIC Initial
+  // Live capture only (FlowTable::track_activity): the last packet's time, the stream bytes the
+  // flow buffers, and its place in the table's order of activity.
+  int64_t last_seen_us = 0;
+  uint64_t buffered_bytes = 0;
+  std::optional<std::list<FlowKey>::iterator> activity;
 };
 
 class FlowTable {
  public:
   using Emit = std::function<void(StreamRecord&&)>;
   FlowTable(size_t max_flows, Emit emit) : max_flows_(max_flows), emit_(std::move(emit)) {}
+  // TCP streams made from now on also decrypt TLS with these secrets (nullptr: none).
+  void set_key_log(const decrypt::KeyLog* key_log) noexcept { key_log_ = key_log; }
 
   // The flow this packet belongs to, made (and numbered) when new; `direction` is 0 when the
   // packet comes from the flow's first sender. A SYN that starts a new conversation on a known
@@ -67,8 +74,23 @@ class FlowTable {
   void close(Flow& flow, AnalyzerCounters& counters);
   void close_all(AnalyzerCounters& counters);
 
+  // Takes the next stream number without a flow, as tshark does for a conversation it opens
+  // inside another (the tunnel of a SOCKS connection).
+  void skip_stream_number(bool tcp) noexcept { ++next_stream_[tcp ? 1 : 0]; }
+
   // Flows held, open and closed.
   [[nodiscard]] size_t size() const noexcept { return flows_.size(); }
+
+  // Live capture (capture/flow_activity.cc; off for `analyze`, which then runs as before): open
+  // flows are also kept in order of their last packet's time, so that idle ones can be closed,
+  // and their buffered bytes are summed against `max_buffered_bytes` (0: no budget).
+  void track_activity(uint64_t max_buffered_bytes);
+  // After a packet of `flow` was handled: `bytes` is what it now buffers. While the total is over
+  // the budget, the least recently active open flows are closed (counted in bytes_evicted).
+  void note_buffered(Flow& flow, uint64_t bytes, AnalyzerCounters& counters);
+  // Closes (fingerprints and emits) every open flow whose last packet is older than `cutoff_us`.
+  void expire_idle(int64_t cutoff_us, AnalyzerCounters& counters);
+  [[nodiscard]] uint64_t buffered_bytes() const noexcept { return buffered_total_; }
 
  private:
   struct Entry {
@@ -81,9 +103,12 @@ class FlowTable {
   using Map = std::unordered_map<FlowKey, Entry, FlowKeyHash>;
   void erase(Map::iterator it);
   void forget_old_tombstones();
+  void touch(Flow& flow, int64_t timestamp_us);
+  void forget_activity(Flow& flow);
 
   size_t max_flows_;
   Emit emit_;
+  const decrypt::KeyLog* key_log_ = nullptr;
   uint64_t next_stream_[2] = {0, 0};  // udp, tcp
   Map flows_;
   std::list<FlowKey> lru_;  // most recently active first
@@ -92,6 +117,10 @@ class FlowTable {
     uint64_t stream;  // which flow of that key closed, in case the key was reused since
   };
   std::deque<Tombstone> closed_;  // in order of closing
+  bool tracking_ = false;
+  uint64_t max_buffered_bytes_ = 0;
+  uint64_t buffered_total_ = 0;
+  std::list<FlowKey> activity_;  // open flows, most recent packet first (when tracking_)
 };
 
 }  // namespace fp::capture

@@ -1,6 +1,8 @@
 #include "capture/quic_flow.h"
 
 #include "capture/counters.h"
+#include "capture/dhcp_flow.h"
+#include "capture/dns_flow.h"
 #include "capture/flow_table.h"
 #include "capture/record_builders.h"
 #include "quic/limits.h"
@@ -102,6 +104,8 @@ void QuicFlow::read_server(Bytes payload, StreamRecord& record, AnalyzerCounters
 void add_udp_datagram(Flow& flow, int direction, const tcp::Packet& packet,
                       AnalyzerCounters& counters) {
   if (flow.closed) return;
+  if (add_dns_datagram(flow, packet, counters)) return;  // DNS queries (capture/dns_flow.h)
+  if (add_dhcp_datagram(flow, packet, counters)) return;  // JA4D (capture/dhcp_flow.h)
   if (!flow.quic) {
     // Only a flow that the client opens with an Initial is read as QUIC.
     if (direction != 0 || flow.record || !quic::looks_like_initial(packet.payload)) return;
@@ -109,6 +113,7 @@ void add_udp_datagram(Flow& flow, int direction, const tcp::Packet& packet,
     start_record(flow, packet);
   }
   if (!flow.record) return;
+  flow.quic->latency().on_datagram(packet, *flow.record);
   flow.quic->on_datagram(direction, packet.payload, *flow.record, counters);
 }
 

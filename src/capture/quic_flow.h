@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 
+#include "capture/latency.h"
 #include "capture/record.h"
 #include "quic/initial_reader.h"
 #include "tcp/packet.h"
@@ -21,6 +22,7 @@ class QuicFlow {
   // `direction` 0 is the client (the flow's first sender).
   void on_datagram(int direction, Bytes payload, StreamRecord& record, AnalyzerCounters& counters);
   [[nodiscard]] bool done() const noexcept { return !client_ && !server_; }
+  QuicLatency& latency() noexcept { return latency_; }  // JA4L, fed every datagram
 
  private:
   void read_client(Bytes payload, StreamRecord& record, AnalyzerCounters& counters);
@@ -30,6 +32,7 @@ class QuicFlow {
   std::optional<quic::InitialReader> server_{quic::Sender::kServer};
   std::vector<uint8_t> client_dcid_;  // keys of the server's Initials come from it
   size_t datagrams_[2] = {0, 0};
+  QuicLatency latency_;
 };
 
 // A UDP datagram of `flow` (from the flow's first sender when `direction` is 0). Starts QUIC

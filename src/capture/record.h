@@ -5,9 +5,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/fingerprint.h"
+#include "dns/fingerprint.h"
+#include "ssh/extras.h"
 #include "tcp/packet.h"
 
 namespace fp::capture {
@@ -42,6 +45,18 @@ struct Http2FrameRecord {
   uint32_t length = 0;
 };
 
+// One certificate of a chain: JA4X and its raw form (tls/x509.h), and the issuer and subject
+// attributes as FoxIO's Rust tool names them ("issuerCountryName", ...; tls/x509_names.h).
+struct CertificateRecord {
+  std::string ja4x, ja4x_r;
+  std::vector<std::pair<std::string, std::string>> names;
+};
+
+// One Certificate message: its chain in the order sent (Rust's `{"x509": [...]}`).
+struct CertificateChainRecord {
+  std::vector<CertificateRecord> x509;
+};
+
 struct StreamRecord {
   std::string file;  // set when several files are analysed
   uint64_t stream = 0;
@@ -55,13 +70,20 @@ struct StreamRecord {
   std::optional<TlsClientRecord> tls;        // the first ClientHello
   std::optional<TlsClientRecord> tls_retry;  // the second, after a HelloRetryRequest
   std::optional<TlsServerRecord> tls_server;
+  std::vector<CertificateChainRecord> tls_certs;  // the server's Certificate messages
+  std::optional<std::string> ja4l_c, ja4l_s;       // JA4L (capture/latency.h)
   std::vector<HttpRecord> http;
   std::optional<Fingerprint> akamai;
   std::vector<Http2FrameRecord> http2_frames;  // the client's preface frames, in order sent
+  std::vector<std::string> ja4ssh;             // one per 200 SSH packets (ssh/ja4ssh.h)
+  std::vector<std::string> ja4d;               // one per DHCP message (capture/dhcp_flow.h)
+  std::optional<ssh::SshExtras> ssh_extras;    // HASSH and friends (ssh/session.h)
+  std::optional<dns::DnsClient> dns;  // queries to port 53 (capture/dns_flow.h)
   std::string identity;  // `analyze --identify`: the identity object as JSON; "" when not asked
 
   [[nodiscard]] bool has_fingerprint() const noexcept {
-    return ja4t || ja4ts || tls || tls_server || !http.empty() || akamai;
+    return ja4t || ja4ts || tls || tls_server || !tls_certs.empty() || !http.empty() || akamai ||
+           !ja4ssh.empty() || dns || !ja4d.empty();
   }
 };
 

@@ -1,5 +1,8 @@
 #include "capture/record_json.h"
 
+#include "capture/dns_flow.h"
+#include "capture/dhcp_flow.h"
+#include "capture/ssh_stream.h"
 #include "core/json_writer.h"
 #include "core/utf8.h"
 
@@ -53,6 +56,28 @@ void write_frames(JsonWriter& w, const std::vector<Http2FrameRecord>& frames) {
     w.member("flags", f.flags);
     w.member("stream_id", f.stream_id);
     w.member("length", f.length);
+    w.end_object();
+  }
+  w.end_array();
+}
+
+// FoxIO Rust's `tls_certs: [{x509: [{ja4x, <names>}]}]`; our `ja4x_r` sits after `ja4x`, where
+// the Rust tool writes it when asked for raw fingerprints (-r).
+void write_certs(JsonWriter& w, const std::vector<CertificateChainRecord>& messages) {
+  w.key("tls_certs");
+  w.begin_array();
+  for (const CertificateChainRecord& m : messages) {
+    w.begin_object();
+    w.key("x509");
+    w.begin_array();
+    for (const CertificateRecord& c : m.x509) {
+      w.begin_object();
+      w.member("ja4x", c.ja4x);
+      w.member("ja4x_r", c.ja4x_r);
+      for (const auto& [name, value] : c.names) wire_text(w, name, value);
+      w.end_object();
+    }
+    w.end_array();
     w.end_object();
   }
   w.end_array();
@@ -112,7 +137,12 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
     w.member("ja4", r.tls->ja4);
   }
   if (r.tls_server) w.member("ja4s", r.tls_server->ja4s);
+  if (!r.tls_certs.empty()) write_certs(w, r.tls_certs);
+  put(w, "ja4l_c", r.ja4l_c);
+  put(w, "ja4l_s", r.ja4l_s);
   if (!r.http.empty()) write_http(w, r.http);
+  write_ssh_json(w, r);  // ja4ssh, ssh_extras (capture/ssh_stream.h)
+  write_dhcp_json(w, r);  // ja4d (capture/dhcp_flow.h)
   if (r.tls) put_client(w, *r.tls);
   if (r.tls_retry) write_retry(w, *r.tls_retry);
   if (r.tls_server) write_server(w, *r.tls_server);
@@ -121,6 +151,8 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
   if (!r.http2_frames.empty()) write_frames(w, r.http2_frames);
   put(w, "p0f_signature", r.p0f_signature);
   if (r.ttl_distance) w.member("ttl_distance", *r.ttl_distance);
+  write_ssh_raw_json(w, r);  // hassh_algorithms, hassh_server_algorithms
+  write_dns_json(w, r);      // dns_transport, dns (capture/dns_flow.h)
   if (!r.identity.empty()) {
     w.key("identity");
     w.raw(r.identity);

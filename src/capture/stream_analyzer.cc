@@ -3,8 +3,11 @@
 #include <algorithm>
 #include <string_view>
 
+#include "capture/certificates.h"
 #include "capture/counters.h"
+#include "capture/dns_flow.h"
 #include "capture/record_builders.h"
+#include "capture/ssh_stream.h"
 #include "core/limits.h"
 #include "http/akamai.h"
 #include "http/http1.h"
@@ -18,6 +21,7 @@ namespace {
 constexpr uint8_t kTlsHandshakeRecord = 0x16;
 constexpr uint8_t kSslv2LengthBit = 0x80;
 constexpr uint8_t kSslv2ClientHello = 0x01;
+constexpr uint16_t kSocksPort = 1080;  // where tshark's SOCKS dissector is registered
 
 bool starts_like_tls(Bytes b) {
   if (b[0] == kTlsHandshakeRecord) return b.size() < 2 || b[1] == 0x03;
@@ -38,9 +42,16 @@ int http2_magic_match(Bytes b) {
 
 void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
                                    AnalyzerCounters& counters) {
+  latency_.on_packet(packet, record);  // JA4L (capture/latency.h)
+  feed_ssh(ssh_, direction, packet);   // JA4SSH counts every packet (capture/ssh_stream.h)
+  if (decrypt_) decrypt_->on_segment(direction, packet, record, counters);  // HTTP in HTTPS
   const tcp::TcpHeader& t = packet.tcp;
   Direction& d = directions_[direction];
   uint32_t data_seq = t.seq;
+  if (socks_granted_ && !tunnel_numbered_ && !packet.payload.empty() &&
+      (t.src_port == kSocksPort || t.dst_port == kSocksPort)) {
+    tunnel_numbered_ = tunnel_number_due_ = true;
+  }
   if (t.has(tcp::flag::kSyn)) {
     on_syn(direction, packet, record);
     d.bytes.on_syn(t.seq);
@@ -54,6 +65,8 @@ void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, Str
 }
 
 void TcpStreamAnalyzer::finish(StreamRecord& record, AnalyzerCounters& counters) {
+  finish_ssh(ssh_, record, counters);
+  if (decrypt_) decrypt_->finish(record, counters);
   for (int direction = 0; direction < 2; ++direction) {
     Direction& d = directions_[direction];
     if (d.state != State::kDone) consume(direction, record, counters, true);
@@ -86,6 +99,9 @@ void TcpStreamAnalyzer::consume(int direction, StreamRecord& record, AnalyzerCou
     case State::kHttp2:
       read_http2(d, record, counters, final);
       break;
+    case State::kDns:  // capture/dns_flow.h
+      if (read_dns_stream(direction, d.bytes, record, counters, final)) stop(d);
+      break;
     case State::kUnknown:
       if (final) stop(d);
       break;
@@ -97,6 +113,7 @@ void TcpStreamAnalyzer::consume(int direction, StreamRecord& record, AnalyzerCou
 void TcpStreamAnalyzer::classify(int direction, StreamRecord& record, AnalyzerCounters& counters,
                                  bool final) {
   Direction& d = directions_[direction];
+  if (is_dns_stream(record)) d.state = State::kDns;  // TCP port 53 (capture/dns_flow.h)
   while (d.state == State::kUnknown && !d.bytes.available().empty()) {
     const ProxyStep step = skip_proxy(direction, record, counters, final);
     if (step == ProxyStep::kWait) return;
@@ -156,6 +173,7 @@ TcpStreamAnalyzer::ProxyStep TcpStreamAnalyzer::skip_proxy_reply(int direction, 
     return ProxyStep::kSkipped;
   }
   d.bytes.consume(scan.consumed);
+  if (proxy_requests_[proxy_reply_count_ - 1] != ProxyKind::kHttpConnect) socks_granted_ = true;
   return ProxyStep::kSkipped;
 }
 
@@ -215,6 +233,8 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
       }
       hello->record_version = m.record_version;
       if (!record.tls_server) record.tls_server = server_record(*hello);
+    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kCertificate)) {
+      add_certificates(m.body, false, record, counters);  // plaintext: TLS 1.2 and older
     }
   }
   stop(d);

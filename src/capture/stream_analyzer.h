@@ -7,10 +7,15 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
+#include <utility>
 
+#include "capture/latency.h"
 #include "capture/proxy_handshake.h"
 #include "capture/record.h"
 #include "capture/tcp_reassembly.h"
+#include "capture/tls_decrypt_flow.h"
+#include "ssh/session.h"
 #include "tcp/packet.h"
 
 namespace fp::capture {
@@ -19,18 +24,39 @@ struct AnalyzerCounters;
 
 class TcpStreamAnalyzer {
  public:
+  TcpStreamAnalyzer() = default;
+  // With a key log, TLS inside the stream is also decrypted (capture/tls_decrypt_flow.h).
+  explicit TcpStreamAnalyzer(const decrypt::KeyLog* key_log)
+      : decrypt_(key_log ? std::make_unique<TlsDecryptFlow>(*key_log) : nullptr) {}
+
   // `direction` 0 is the sender of the stream's first packet, 1 the other side.
   void on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
                   AnalyzerCounters& counters);
   // End of the stream or of the input: fingerprint whatever complete messages were buffered.
   void finish(StreamRecord& record, AnalyzerCounters& counters);
 
+  // tshark's SOCKS dissector (registered on TCP port 1080) opens a conversation for the tunnel
+  // when the first bytes after a granted reply pass through it, and that conversation takes the
+  // next tcp.stream number. True once per stream, after the packet where that happens.
+  [[nodiscard]] bool take_tunnel_stream_number() noexcept {
+    return std::exchange(tunnel_number_due_, false);
+  }
+
+  // An SSH stream keeps counting packets after both FINs (JA4SSH counts the last ACKs, as
+  // tshark's stream holds them): its record waits for the end of the stream or of the input.
+  [[nodiscard]] bool counts_after_close() const noexcept { return ssh_.detected(); }
+
   [[nodiscard]] bool done() const noexcept {
     return directions_[0].state == State::kDone && directions_[1].state == State::kDone;
   }
+  // Both directions' buffered bytes (a live capture's byte budget).
+  [[nodiscard]] uint64_t buffered_bytes() const noexcept {
+    return directions_[0].bytes.buffered_bytes() + directions_[1].bytes.buffered_bytes();
+  }
 
  private:
-  enum class State : uint8_t { kUnknown, kTls, kHttp1, kHttp2, kDone };
+  std::unique_ptr<TlsDecryptFlow> decrypt_;  // only with a key log
+  enum class State : uint8_t { kUnknown, kTls, kHttp1, kHttp2, kDns, kDone };
   struct Direction {
     TcpDirection bytes;
     State state = State::kUnknown;
@@ -64,6 +90,11 @@ class TcpStreamAnalyzer {
   uint8_t proxy_request_count_ = 0;
   uint8_t proxy_reply_count_ = 0;
   int8_t proxy_client_ = -1;  // the direction that sent the proxy requests
+  TcpLatency latency_;
+  ssh::SshSession ssh_;  // JA4SSH and HASSH (capture/ssh_stream.h)
+  bool socks_granted_ = false;       // a SOCKS reply opened the tunnel
+  bool tunnel_numbered_ = false;     // its tcp.stream number has been taken
+  bool tunnel_number_due_ = false;   // taken by the last packet, not yet handed to the flow table
 };
 
 }  // namespace fp::capture

@@ -79,6 +79,12 @@ void TcpDirection::consume(size_t n) noexcept {
   consumed_ = std::min(buffer_.size(), consumed_ + n);
 }
 
+uint64_t TcpDirection::buffered_bytes() const noexcept {
+  uint64_t n = buffer_.size();
+  for (const Pending& p : pending_) n += p.bytes.size();
+  return n;
+}
+
 void TcpDirection::release() {
   released_ = true;
   buffer_ = {};

@@ -27,6 +27,8 @@ class TcpDirection {
   [[nodiscard]] bool released() const noexcept { return released_; }
   [[nodiscard]] bool overflowed() const noexcept { return overflowed_; }
   [[nodiscard]] uint64_t delivered() const noexcept { return delivered_; }
+  // Bytes held (in order, and waiting for a gap): what a live capture's budget counts.
+  [[nodiscard]] uint64_t buffered_bytes() const noexcept;
 
  private:
   struct Pending {

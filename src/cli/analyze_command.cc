@@ -15,6 +15,7 @@
 #include "capture/pcap_reader.h"
 #include "capture/record_json.h"
 #include "cli/commands.h"
+#include "cli/key_log_loader.h"
 #include "cli/progress.h"
 #include "cli/record_writer.h"
 #include "engine/identify_support.h"
@@ -31,21 +32,25 @@ struct AnalyzeOptions {
   std::string db;
   std::string p0f_db;
   std::string models;
+  std::string keylog;  // NSS key log file: decrypt TLS whose secrets it holds
 };
 
 void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
   std::fprintf(stderr,
                "%s: %llu frames, %llu tcp streams, %llu udp streams, %llu records; not ip %llu, "
-               "ip errors %llu, fragments %llu, truncated %llu, tls errors %llu, http errors "
+               "ip errors %llu, fragments %llu, truncated %llu, tls errors %llu, x509 errors "
+               "%llu, http errors "
                "%llu, reassembly overflows %llu, flows evicted %llu, tunnel layers %llu, tunnels "
                "too deep %llu\n",
                file.c_str(), (unsigned long long)c.frames, (unsigned long long)c.tcp_streams,
                (unsigned long long)c.udp_streams, (unsigned long long)c.records,
                (unsigned long long)c.not_ip, (unsigned long long)c.ip_errors,
                (unsigned long long)c.fragments, (unsigned long long)c.truncated,
-               (unsigned long long)c.tls_errors, (unsigned long long)c.http_errors,
+               (unsigned long long)c.tls_errors, (unsigned long long)c.x509_errors,
+               (unsigned long long)c.http_errors,
                (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted,
                (unsigned long long)c.tunnel_layers, (unsigned long long)c.tunnels_too_deep);
+  report_decrypt_counters(file, c);  // cli/key_log_loader.h
 }
 
 // The record's fields as the identifier reads them: through its JSON, the one shape
@@ -59,7 +64,8 @@ void add_identity(const identify::Identifier& identifier, const identify::P0fDat
 
 // Reads one file to the writer. Returns false when the file could not be read whole.
 bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer,
-                  const identify::Identifier* identifier, const identify::P0fDatabase* p0f) {
+                  const identify::Identifier* identifier, const identify::P0fDatabase* p0f,
+                  const decrypt::KeyLog* keylog) {
   std::string error;
   auto reader = capture::PcapReader::open(path, error);
   if (!reader) {
@@ -77,11 +83,14 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
   std::error_code ec;
   const uint64_t size = std::filesystem::file_size(path, ec);
   Progress progress(path, ec ? 0 : size);
+  // Declared before the analyzer, which holds a pointer to it.
+  const auto key_log = key_log_for_capture(path, keylog, stats);  // --keylog + the file's own
   capture::Analyzer analyzer([&](capture::StreamRecord&& r) {
     if (tag_file) r.file = path;
     if (identifier) add_identity(*identifier, p0f, r);
     writer.write(std::move(r));
   });
+  if (key_log) analyzer.set_key_log(&*key_log);
   uint64_t frames = 0;
   while (auto frame = reader->next()) {
     analyzer.add_frame(*frame);
@@ -118,11 +127,13 @@ int run_analyze(const AnalyzeOptions& options) {
     p0f = load_p0f_database(options.p0f_db, warning);
     if (!warning.empty()) std::fprintf(stderr, "fingerprint: %s\n", warning.c_str());
   }
+  decrypt::KeyLog keylog;
+  if (!options.keylog.empty() && !read_key_log_file(options.keylog, keylog)) return kExitUsage;
   auto writer = make_record_writer(options.format, stdout);
   bool all_read = true;
   for (const auto& file : options.files) {
     all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer,
-                             identifier.get(), p0f ? &*p0f : nullptr);
+                             identifier.get(), p0f ? &*p0f : nullptr, &keylog);
   }
   writer->finish();
   return all_read ? kExitOk : kExitDamagedInput;
@@ -142,6 +153,9 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
                   "p0f.fp for --identify's OS (default: /etc/p0f/p0f.fp; none: OS null)");
   cmd->add_option("--models", options->models,
                   "Classifier folder for --identify (default: data/models; none: no model)");
+  cmd->add_option("--keylog", options->keylog,
+                  "NSS key log (SSLKEYLOGFILE) to decrypt TLS with; a pcapng's own secrets "
+                  "blocks are always read");
   cmd->add_option("files", options->files, "Capture files (pcap or pcapng)")->required();
   cmd->callback([options, &exit_status] { exit_status = run_analyze(*options); });
 }

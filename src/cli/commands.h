@@ -21,5 +21,6 @@ void add_compare_command(CLI::App& app, int& exit_status);
 void add_train_command(CLI::App& app, int& exit_status);
 void add_keys_command(CLI::App& app, int& exit_status);
 void add_serve_command(CLI::App& app, int& exit_status);
+void add_capture_command(CLI::App& app, int& exit_status);
 
 }  // namespace fp::cli

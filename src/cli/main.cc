@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   fp::cli::add_train_command(app, exit_status);
   fp::cli::add_keys_command(app, exit_status);
   fp::cli::add_serve_command(app, exit_status);
+  fp::cli::add_capture_command(app, exit_status);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,134 +1,163 @@
 #include "http/hpack.h"
 
-#include <nghttp2/nghttp2.h>
-
-#include <algorithm>
-#include <array>
-#include <cstddef>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
-#include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
+
+#include "http/hpack_huffman.h"
 
 namespace fp::http {
 namespace {
 
-// Every allocation nghttp2 makes while decoding one block (the inflater, its dynamic table, a
-// buffer per Huffman-coded string) comes from this stack arena by bumping an offset, and is
-// released all at once when the block is done: malloc and free were a third of a browser
-// preface's cost. What does not fit falls back to the heap. Each piece carries its size in a
-// header so realloc can copy.
-class DecodeArena {
- public:
-  static constexpr size_t kBytes = 16 * 1024;  // a browser's first block needs about 6 KiB
+// RFC 7541 6: the field representations, told apart by their first bits.
+constexpr uint8_t kIndexed = 0x80;              // 1xxxxxxx, 7-bit index (6.1)
+constexpr uint8_t kIncrementalIndexing = 0x40;  // 01xxxxxx, 6-bit name index (6.2.1)
+constexpr uint8_t kSizeUpdate = 0x20;           // 001xxxxx, 5-bit size (6.3)
+// 0000xxxx without indexing (6.2.2), 0001xxxx never indexed (6.2.3): 4-bit name index.
+constexpr uint8_t kHuffmanFlag = 0x80;  // string literal H bit (5.2)
 
-  // nghttp2 1.52 keeps this pointer in the inflater (despite its documentation saying it copies
-  // the struct), so it lives in the arena, which outlives the inflater.
-  [[nodiscard]] nghttp2_mem* allocator() noexcept { return &mem_; }
-
- private:
-  static constexpr size_t kAlign = alignof(std::max_align_t);
-  static constexpr size_t kHeader = kAlign;  // holds the piece's size, keeps the piece aligned
-
-  [[nodiscard]] bool owns(const void* p) const noexcept {
-    const auto* b = static_cast<const std::byte*>(p);
-    return b >= buffer_.data() && b < buffer_.data() + buffer_.size();
-  }
-  void* allocate(size_t n) noexcept {
-    const size_t need = kHeader + (n + kAlign - 1) / kAlign * kAlign;
-    if (n > kBytes || need > buffer_.size() - used_) return std::malloc(n);
-    std::byte* piece = buffer_.data() + used_;
-    used_ += need;
-    std::memcpy(piece, &n, sizeof n);
-    return piece + kHeader;
-  }
-  void* reallocate(void* p, size_t n) noexcept {
-    if (p == nullptr) return allocate(n);
-    if (!owns(p)) return std::realloc(p, n);
-    size_t old = 0;
-    std::memcpy(&old, static_cast<std::byte*>(p) - kHeader, sizeof old);
-    void* moved = allocate(n);
-    if (moved != nullptr) std::memcpy(moved, p, std::min(old, n));
-    return moved;
-  }
-  void release(void* p) noexcept {
-    if (!owns(p)) std::free(p);  // arena pieces go when the arena does
-  }
-
-  static void* malloc_cb(size_t n, void* self) {
-    return static_cast<DecodeArena*>(self)->allocate(n);
-  }
-  static void free_cb(void* p, void* self) { static_cast<DecodeArena*>(self)->release(p); }
-  static void* calloc_cb(size_t count, size_t size, void* self) {
-    if (size != 0 && count > SIZE_MAX / size) return nullptr;
-    void* p = static_cast<DecodeArena*>(self)->allocate(count * size);
-    if (p != nullptr) std::memset(p, 0, count * size);
-    return p;
-  }
-  static void* realloc_cb(void* p, size_t n, void* self) {
-    return static_cast<DecodeArena*>(self)->reallocate(p, n);
-  }
-
-  nghttp2_mem mem_{this, &DecodeArena::malloc_cb, &DecodeArena::free_cb, &DecodeArena::calloc_cb,
-                   &DecodeArena::realloc_cb};
-  alignas(kAlign) std::array<std::byte, kBytes> buffer_;
-  size_t used_ = 0;
-};
-
-struct InflaterDeleter {
-  void operator()(nghttp2_hd_inflater* p) const noexcept { nghttp2_hd_inflate_del(p); }
-};
-using Inflater = std::unique_ptr<nghttp2_hd_inflater, InflaterDeleter>;
-
-Inflater make_inflater(DecodeArena& arena) noexcept {
-  nghttp2_hd_inflater* raw = nullptr;
-  if (nghttp2_hd_inflate_new2(&raw, arena.allocator()) != 0) return nullptr;
-  return Inflater(raw);
-}
+// Decoded integers stop at 2^32 - 1, as nghttp2's do: no index, size or string length of a
+// valid block comes near it.
+constexpr uint64_t kMaxInteger = UINT32_MAX;
+constexpr int kMaxShift = 32;
 
 // A browser's first request carries 15 to 25 fields.
 constexpr size_t kTypicalHeaders = 32;
 
-// RFC 7541 4.1: the size of an entry is name + value + 32.
-constexpr size_t kEntryOverhead = 32;
+// RFC 7541 5.1: an integer in the low `prefix_bits` of `first`, continued in 7-bit groups, least
+// significant first.
+std::optional<uint64_t> read_integer(ByteReader& r, uint8_t first, int prefix_bits) noexcept {
+  const uint8_t mask = static_cast<uint8_t>((1u << prefix_bits) - 1);
+  uint64_t value = first & mask;
+  if (value < mask) return value;
+  for (int shift = 0;; shift += 7) {
+    if (shift >= kMaxShift) return std::nullopt;
+    const auto b = r.u8();
+    if (!b) return std::nullopt;
+    value += uint64_t{*b & 0x7fu} << shift;
+    if (value > kMaxInteger) return std::nullopt;
+    if (!(*b & 0x80)) return value;
+  }
+}
+
+// RFC 7541 5.2: a string literal, Huffman-coded or not, into `out`.
+bool read_string(ByteReader& r, std::string& out) {
+  const auto first = r.u8();
+  if (!first) return false;
+  const auto length = read_integer(r, *first, 7);
+  if (!length) return false;
+  const auto bytes = r.bytes(*length);
+  if (!bytes) return false;
+  if (!(*first & kHuffmanFlag)) {
+    out.assign(reinterpret_cast<const char*>(bytes->data()), bytes->size());
+    return true;
+  }
+  out.resize(huffman_decoded_bound(bytes->size()));
+  const auto decoded = huffman_decode(*bytes, out);
+  if (!decoded) return false;
+  out.resize(*decoded);
+  return true;
+}
+
+// Reads one block's fields in order; the table persists across blocks.
+class BlockReader {
+ public:
+  BlockReader(HpackDynamicTable& table, Bytes block, size_t max_decoded) noexcept
+      : table_(table), r_(block), max_decoded_(max_decoded) {}
+
+  Result<std::vector<Header>, Http2Error> run() {
+    out_.reserve(kTypicalHeaders);
+    while (!r_.empty()) {
+      const uint8_t first = *r_.u8();
+      const auto status = field(first);
+      if (status != kOk)
+        return Unexpected{status == kTooBig ? Http2Error::kTooLarge : Http2Error::kBadHeaderBlock};
+    }
+    return std::move(out_);
+  }
+
+ private:
+  enum Status : uint8_t { kOk, kBad, kTooBig };
+
+  Status field(uint8_t first) {
+    if (first & kIndexed) return indexed(first);
+    if (first & kIncrementalIndexing) return literal(first, 6, true);
+    if (first & kSizeUpdate) return size_update(first);
+    return literal(first, 4, false);
+  }
+
+  // RFC 7541 2.3.3: 1..61 the static table, 62 onwards the dynamic table, newest first.
+  [[nodiscard]] std::optional<HpackField> lookup(uint64_t index) const noexcept {
+    if (index <= kHpackStaticEntries) return hpack_static_entry(index);
+    return table_.at(index - kHpackStaticEntries - 1);
+  }
+
+  // RFC 7541 6.1.
+  Status indexed(uint8_t first) {
+    const auto index = read_integer(r_, first, 7);
+    if (!index) return kBad;
+    const auto entry = lookup(*index);
+    if (!entry) return kBad;
+    Header& h = out_.emplace_back();
+    h.name.assign(entry->name);
+    h.value.assign(entry->value);
+    return count(h);
+  }
+
+  // RFC 7541 6.2: a name index (0: a literal name follows) and a literal value.
+  Status literal(uint8_t first, int prefix_bits, bool add_to_table) {
+    const auto index = read_integer(r_, first, prefix_bits);
+    if (!index) return kBad;
+    Header& h = out_.emplace_back();
+    if (*index == 0) {
+      if (!read_string(r_, h.name)) return kBad;
+    } else {
+      const auto entry = lookup(*index);
+      if (!entry) return kBad;
+      h.name.assign(entry->name);
+    }
+    if (!read_string(r_, h.value)) return kBad;
+    if (add_to_table) table_.insert(h.name, h.value);
+    return count(h);
+  }
+
+  // RFC 7541 6.3 and 4.2: only before the block's first field.
+  Status size_update(uint8_t first) {
+    const auto size = read_integer(r_, first, 5);
+    if (!size || !out_.empty()) return kBad;
+    return table_.set_max_size(*size) ? kOk : kBad;
+  }
+
+  Status count(const Header& h) noexcept {
+    decoded_ += h.name.size() + h.value.size() + kHpackEntryOverhead;
+    return decoded_ > max_decoded_ ? kTooBig : kOk;
+  }
+
+  HpackDynamicTable& table_;
+  ByteReader r_;
+  size_t max_decoded_;
+  size_t decoded_ = 0;
+  std::vector<Header> out_;
+};
 
 }  // namespace
 
-Result<std::vector<Header>, Http2Error> hpack_decode(Bytes block, size_t max_decoded) noexcept {
+Result<std::vector<Header>, Http2Error> HpackDecoder::decode(Bytes block,
+                                                             size_t max_decoded) noexcept {
+  if (failed_) return Unexpected{Http2Error::kBadHeaderBlock};
   try {
-    DecodeArena arena;  // declared before the inflater, so it outlives it
-    Inflater inflater = make_inflater(arena);
-    if (!inflater) return Unexpected{Http2Error::kTooLarge};
-    std::vector<Header> out;
-    out.reserve(kTypicalHeaders);  // growing one field at a time was a tenth of a preface's cost
-    size_t decoded = 0;
-    Bytes in = block;
-    for (;;) {
-      nghttp2_nv nv;
-      int flags = 0;
-      // in_final = 1: the whole block is here, so a truncated field is an error, not "more".
-      const auto used =
-          nghttp2_hd_inflate_hd2(inflater.get(), &nv, &flags, in.data(), in.size(), 1);
-      if (used < 0) return Unexpected{Http2Error::kBadHeaderBlock};
-      in = in.subspan(static_cast<size_t>(used));
-      if (flags & NGHTTP2_HD_INFLATE_EMIT) {
-        decoded += nv.namelen + nv.valuelen + kEntryOverhead;
-        if (decoded > max_decoded) return Unexpected{Http2Error::kTooLarge};
-        Header& field = out.emplace_back();  // built in place: no temporary to move
-        field.name.assign(reinterpret_cast<const char*>(nv.name), nv.namelen);
-        field.value.assign(reinterpret_cast<const char*>(nv.value), nv.valuelen);
-      }
-      if (flags & NGHTTP2_HD_INFLATE_FINAL) break;
-      if (used == 0 && !(flags & NGHTTP2_HD_INFLATE_EMIT)) {
-        return Unexpected{Http2Error::kBadHeaderBlock};  // no progress: cannot happen, but bound it
-      }
-    }
-    nghttp2_hd_inflate_end_headers(inflater.get());
-    return out;
+    auto headers = BlockReader(table_, block, max_decoded).run();
+    failed_ = !headers.ok();
+    return headers;
   } catch (...) {
+    failed_ = true;
     return Unexpected{Http2Error::kTooLarge};  // allocation failure
   }
+}
+
+Result<std::vector<Header>, Http2Error> hpack_decode(Bytes block, size_t max_decoded) noexcept {
+  return HpackDecoder().decode(block, max_decoded);
 }
 
 }  // namespace fp::http

@@ -1,5 +1,7 @@
 #include "server/identification.h"
 
+#include <boost/json.hpp>
+
 #include <chrono>
 
 #include "capture/record_json.h"
@@ -41,7 +43,9 @@ std::string cache_key(const identify::Observation& o) {
   return key;
 }
 
-CachedIdentity summarise(const identify::Identity& id) {
+}  // namespace
+
+CachedIdentity summarise_identity(const identify::Identity& id) {
   CachedIdentity c;
   c.json = engine::identity_json(id);
   if (id.client) {
@@ -57,6 +61,8 @@ CachedIdentity summarise(const identify::Identity& id) {
   return c;
 }
 
+namespace {
+
 int64_t now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -70,7 +76,7 @@ namespace {
 // The shadow model identifies what the serving one just did; only the agreement is kept.
 void compare_with_shadow(ServiceContext& context, const ArmEngine& shadow,
                          const identify::Observation& observation, const CachedIdentity& served) {
-  const CachedIdentity other = summarise(shadow.engine->identify(observation));
+  const CachedIdentity other = summarise_identity(shadow.engine->identify(observation));
   context.metrics.model_identification(shadow.model, "shadow");
   context.metrics.shadow_agreement(shadow.model, other.client == served.client);
 }
@@ -102,7 +108,7 @@ CachedIdentity identify_cached(ServiceContext& context, const identify::Observat
   }
   const ArmEngine& arm = routing->arm_for(key);
   const auto started = std::chrono::steady_clock::now();
-  CachedIdentity identity = summarise(arm.engine->identify(observation));
+  CachedIdentity identity = summarise_identity(arm.engine->identify(observation));
   context.metrics.identification(
       identity.matched_by.empty() ? "none" : identity.matched_by,
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
@@ -114,14 +120,34 @@ CachedIdentity identify_cached(ServiceContext& context, const identify::Observat
   return identity;
 }
 
-void record_observation(ServiceContext& context, const capture::StreamRecord& record,
-                        const CachedIdentity* identity, std::string_view source,
-                        std::string_view peer) {
-  if (context.writer == nullptr) return;
+namespace {
+
+store::ObservationRow row_with_identity(const CachedIdentity* identity, std::string_view source,
+                                        std::string_view peer) {
   store::ObservationRow row;
   row.time_ms = now_ms();
   row.source = source;
   row.peer = peer;
+  if (identity) {
+    row.client = identity->client;
+    row.client_version = identity->client_version;
+    row.tls_library = identity->tls_library;
+    row.os = identity->os;
+  }
+  return row;
+}
+
+std::string string_at(const boost::json::object& o, std::string_view key) {
+  const auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->get_string()) : std::string();
+}
+
+}  // namespace
+
+store::ObservationRow observation_row(const capture::StreamRecord& record,
+                                      const CachedIdentity* identity, std::string_view source,
+                                      std::string_view peer) {
+  store::ObservationRow row = row_with_identity(identity, source, peer);
   if (record.tls) {
     row.ja4 = record.tls->ja4;
     row.ja3n = record.tls->ja3n.hash;
@@ -129,14 +155,36 @@ void record_observation(ServiceContext& context, const capture::StreamRecord& re
   if (!record.http.empty()) row.ja4h = record.http.front().ja4h;
   if (record.akamai) row.akamai = record.akamai->raw;
   if (record.ja4t) row.ja4t = *record.ja4t;
-  if (identity) {
-    row.client = identity->client;
-    row.client_version = identity->client_version;
-    row.tls_library = identity->tls_library;
-    row.os = identity->os;
-  }
   row.record = capture::to_json_line(record);
-  if (!context.writer->submit(std::move(row))) context.metrics.store_dropped(1);
+  return row;
+}
+
+// The same columns, read from the record's JSON keys (capture/record_json.cc).
+store::ObservationRow observation_row(const boost::json::object& record, std::string record_json,
+                                      const CachedIdentity* identity, std::string_view source,
+                                      std::string_view peer) {
+  store::ObservationRow row = row_with_identity(identity, source, peer);
+  row.ja4 = string_at(record, "ja4");
+  row.ja3n = string_at(record, "ja3n");
+  if (const auto* http = record.if_contains("http"); http && http->is_array()) {
+    const auto& requests = http->get_array();
+    if (!requests.empty() && requests.front().is_object()) {
+      row.ja4h = string_at(requests.front().get_object(), "ja4h");
+    }
+  }
+  row.akamai = string_at(record, "akamai_fingerprint");
+  row.ja4t = string_at(record, "ja4t");
+  row.record = std::move(record_json);
+  return row;
+}
+
+void record_observation(ServiceContext& context, const capture::StreamRecord& record,
+                        const CachedIdentity* identity, std::string_view source,
+                        std::string_view peer) {
+  if (context.writer == nullptr) return;
+  if (!context.writer->submit(observation_row(record, identity, source, peer))) {
+    context.metrics.store_dropped(1);
+  }
 }
 
 }  // namespace fp::server

@@ -14,6 +14,8 @@ void add_pcap_routes(Router& router, ServiceContext& context);
 void add_profile_routes(Router& router, ServiceContext& context);
 // GET /api/v1/observations, /api/v1/stats
 void add_observation_routes(Router& router, ServiceContext& context);
+// POST /api/v1/observations (records from sensors: `fingerprint capture --output URL`)
+void add_ingest_routes(Router& router, ServiceContext& context);
 // GET /api/v1/models, POST /api/v1/models/{id}/activate
 void add_model_routes(Router& router, ServiceContext& context);
 // GET /healthz, /readyz, /metrics, /openapi.json

@@ -271,6 +271,7 @@ bool Service::start(std::string& error) {
   add_pcap_routes(p.router, p.context);
   add_profile_routes(p.router, p.context);
   add_observation_routes(p.router, p.context);
+  add_ingest_routes(p.router, p.context);
   add_model_routes(p.router, p.context);
   if (!p.open_state(error) || !p.load_engine(error) || !p.start_redis(error) ||
       !p.start_listeners(error)) {

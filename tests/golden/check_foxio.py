@@ -4,10 +4,13 @@
 Every expected value comes from ../shared/testdata (FoxIO's Rust and Python tools, tshark 4.0.17);
 nothing here was produced by our own code. Three references are checked, each per key:
 
-  rust-json   ja4, ja4s, ja4t, tls_server_name, http[].ja4h        (FoxIO Rust snapshots)
-              and, for UDP (QUIC), ja4, ja4s, tls_server_name
+  rust-json   ja4, ja4s, ja4t, tls_server_name, http[].ja4h, tls_certs (JA4X and names, in
+              order), ja4l_c, ja4l_s                                   (FoxIO Rust snapshots)
+              and, for UDP (QUIC), ja4, ja4s, tls_server_name, ja4l_c, ja4l_s
   python      JA4_r/_o/_ro, JA4S_r, and JA4 of a second ClientHello  (FoxIO ja4.py -r -o)
   tshark      ja3, ja3_full, ja3s, ja3s_full                         (tshark tls.handshake.ja3*)
+              and akamai of the HTTP/2 prefaces inside TLS, decrypted with the pcapngs' own
+              secrets blocks                  (derived-tshark-4.0.17/akamai-h2.tsv)
 
 Scope is the passive engine of issue 2: TLS, HTTP/1 and TCP over plain IP. What belongs to later
 work is listed in SKIP_PCAPS / SKIP_KEYS with the reason, and printed, so it is never silent.
@@ -17,28 +20,24 @@ from collections import defaultdict
 
 SKIP_PCAPS = {
     'gtp-iphone.pcap': 'pcap was never committed upstream (testdata README)',
-    'socks-https-example.pcap': 'SOCKS4/4a tunnels read (ja4, ja4s, SNI agree by content), but '
-        'tshark gives each SOCKS stream on port 1080 a second tcp.stream index (0, 2, 4): '
-        'stream numbering, issue 5',
-    'dhcp.pcapng': 'DHCP (JA4D): issue 5',
-    'dhcpv6.pcap': 'DHCPv6 (JA4D): issue 5',
 }
+# JA4D: the FoxIO Wireshark plugin's value for every DHCP frame (Rust and Python have none).
+WIRESHARK_JA4D_PCAPS = ['dhcp.pcapng', 'dhcpv6.pcap']
 SKIP_KEYS = {
-    ('http2-with-cookies.pcapng', 'http'): 'JA4H of HTTP/2 inside TLS needs decryption: issue 5',
-    ('chrome-cloudflare-quic-with-secrets.pcapng', 'http'): 'HTTP/2 inside TLS needs decryption: issue 5',
 }
-# Records the Rust tool derives from SSH (ja4ssh, hassh) carry no key of ours in scope; their
-# streams still count for numbering and JA4T, which are checked.
+# SSH streams: ja4ssh (the whole list of windows) and ssh_extras (the whole object; the reference
+# writes null for what it did not see, as we do) are compared as values.
 # Where the references disagree with the spec text we follow the spec (docs/fingerprints.md).
 # JA4.md "ALPN Extension Value": when the first ALPN value's first or last byte is not ASCII
 # alphanumeric, print the first and last hex digits of the value. This hello's first ALPN value
 # is the two bytes 0xba 0xad, so the spec gives "bd"; FoxIO's Rust and Python tools at the pinned
 # commit still print "99". The test demands exactly that substitution and nothing else.
 SPEC_OVER_REFERENCE = {('tls-non-ascii-alpn.pcapng', '0'): (slice(8, 10), '99', 'bd')}
-RUST_KEYS = ['ja4', 'ja4s', 'ja4t', 'tls_server_name', 'http']
+RUST_KEYS = ['ja4', 'ja4s', 'ja4t', 'tls_server_name', 'http', 'tls_certs', 'ja4l_c', 'ja4l_s',
+             'ja4ssh', 'ssh_extras']
 # UDP records of the Rust tool are QUIC connections: the ClientHello and ServerHello read from
 # the Initial packets (JA4 and JA4S with the `q` prefix) and the SNI.
-UDP_KEYS = ['ja4', 'ja4s', 'tls_server_name']
+UDP_KEYS = ['ja4', 'ja4s', 'tls_server_name', 'ja4l_c', 'ja4l_s']
 PY_KEYS = {'JA4_r.1': 'ja4_r', 'JA4_o.1': 'ja4_o', 'JA4_ro.1': 'ja4_ro', 'JA4S_r': 'ja4s_r',
            'JA4.2': ('tls_retry', 'ja4'), 'JA4_r.2': ('tls_retry', 'ja4_r')}
 
@@ -79,6 +78,11 @@ def analyze(binary, pcap):
     return records
 
 
+def certs_as_pairs(certs, drop=()):
+    """tls_certs as lists of (key, value) pairs, so that the order of the names is compared too."""
+    return [[[(k, str(v)) for k, v in x.items() if k not in drop] for x in c['x509']] for c in certs]
+
+
 def value_of(record, key):
     if record is None:
         return None
@@ -87,6 +91,12 @@ def value_of(record, key):
     v = record.get(key)
     if key == 'http' and v is not None:
         return [h['ja4h'] for h in v]
+    if key == 'ja4ssh' and v is not None:
+        return v
+    if key == 'ssh_extras' and v is not None:
+        return {k: 'null' if x is None else x for k, x in v.items()}  # the reference's YAML nulls
+    if key == 'tls_certs' and v is not None:
+        return certs_as_pairs(v, drop=('ja4x_r',))  # Rust writes ja4x_r only when asked (-r)
     return None if v is None else str(v)
 
 
@@ -103,6 +113,8 @@ def check_rust(args, ours_by_pcap, tally, pcaps):
                 if key not in r or (name, key) in SKIP_KEYS:
                     continue
                 want = [h['ja4h'] for h in r['http']] if key == 'http' else r[key]
+                if key == 'tls_certs':
+                    want = certs_as_pairs(want)
                 tally.check(f'{name} {transport}/{r["stream"]} {key}', want, value_of(o, key),
                             SPEC_OVER_REFERENCE.get((name, r['stream'])))
 
@@ -122,6 +134,32 @@ def check_python(args, ours_by_pcap, tally, pcaps):
                 if pkey in r:
                     tally.check(f'{name} stream {r["stream"]} {pkey}', r[pkey], value_of(o, okey),
                                 SPEC_OVER_REFERENCE.get((name, str(r['stream']))))
+
+
+def check_wireshark_ja4d(args, ours_by_pcap, tally):
+    """Each frame's ja4.ja4d, grouped by tshark's udp.stream in frame order, against the
+    stream record's `ja4d` list."""
+    for name in WIRESHARK_JA4D_PCAPS:
+        pcap = os.path.join(args.testdata, 'ja4/pcap', name)
+        frames = json.load(open(os.path.join(args.testdata, 'ja4/expected/wireshark',
+                                             name + '.json')))
+        out = subprocess.run(['tshark', '-r', pcap, '-T', 'fields', '-e', 'frame.number',
+                              '-e', 'udp.stream'], capture_output=True, text=True).stdout
+        stream_of = dict(line.split('\t') for line in out.splitlines())
+        want = defaultdict(list)  # stream -> [(frame, value)] in frame order
+        for f in frames:
+            layers = f['_source']['layers']
+            frame = layers['frame.number'][0]
+            for value in layers.get('ja4.ja4d', []):
+                want[stream_of[frame]].append((frame, value))
+        ours = ours_by_pcap.get(name) or analyze(args.bin, pcap)
+        for stream, values in sorted(want.items()):
+            got = (ours.get(('udp', stream)) or {}).get('ja4d') or []
+            for i, (frame, value) in enumerate(values):
+                tally.check(f'{name} frame {frame} (udp/{stream} #{i}) ja4d', value,
+                            got[i] if i < len(got) else None)
+            if len(got) > len(values):
+                tally.check(f'{name} udp/{stream} extra ja4d', [], got[len(values):])
 
 
 def check_tshark_ja3(args, tally):
@@ -149,6 +187,17 @@ def check_tshark_ja3(args, tally):
             tally.check(f'{pcap} tcp/{stream} ja3s_full', servers[0]['ja3s_full'], value_of(o, 'ja3s_full'))
 
 
+def check_tshark_akamai(args, ours_by_pcap, tally):
+    """Akamai HTTP/2 fingerprints of the decrypted prefaces (the pcapngs carry their TLS secrets
+    in Decryption Secrets Blocks), against tshark 4.0.17's own decryption of the same files."""
+    path = os.path.join(args.testdata, 'ja4/expected/derived-tshark-4.0.17/akamai-h2.tsv')
+    with open(path) as f:
+        for row in csv.DictReader(f, delimiter='\t'):
+            o = ours_by_pcap.get(row['pcap'], {}).get(('tcp', row['tcp_stream']))
+            tally.check(f'{row["pcap"]} tcp/{row["tcp_stream"]} akamai', row['akamai_h2'],
+                        value_of(o, 'akamai_fingerprint'))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', required=True)
@@ -168,12 +217,17 @@ def main():
         print(f'skipped {name} key {key}: {why}')
     ours = {n: analyze(args.bin, os.path.join(args.testdata, 'ja4/pcap', n)) for n in pcaps}
 
-    tallies = [Tally('rust-json (ja4, ja4s, ja4t, tls_server_name, http/ja4h)'),
+    tallies = [Tally('rust-json (ja4, ja4s, ja4t, tls_server_name, http/ja4h, tls_certs, ja4l_c, '
+                     'ja4l_s, ja4ssh, ssh_extras)'),
                Tally('python (JA4_r, JA4_o, JA4_ro, JA4S_r, second ClientHello)'),
-               Tally('tshark-4.0.17 (ja3, ja3_full, ja3s, ja3s_full)')]
+               Tally('tshark-4.0.17 (ja3, ja3_full, ja3s, ja3s_full)'),
+               Tally('tshark-4.0.17 decrypted (akamai HTTP/2)'),
+               Tally('wireshark plugin (ja4d per DHCP frame)')]
     check_rust(args, ours, tallies[0], pcaps)
     check_python(args, ours, tallies[1], pcaps)
     check_tshark_ja3(args, tallies[2])
+    check_tshark_akamai(args, ours, tallies[3])
+    check_wireshark_ja4d(args, ours, tallies[4])
     ok = [t.report(args.show) for t in tallies]
     failed = sum(len(t.misses) for t in tallies)
     passed = sum(t.agree for t in tallies)

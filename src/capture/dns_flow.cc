@@ -111,7 +111,7 @@ std::optional<std::string_view> dns_transport(const StreamRecord& r) {
   const auto& alpn = r.tls->alpn;
   if (std::find(alpn.begin(), alpn.end(), "dot") != alpn.end()) return "dot";
   if (std::any_of(r.http.begin(), r.http.end(), doh_request)) return "doh";
-  const std::string_view sni = r.tls->server_name.value_or("");
+  const std::string sni = r.tls->server_name.value_or("");  // value_or gives a temporary
   if (std::find(kDohServerNames.begin(), kDohServerNames.end(), sni) != kDohServerNames.end()) {
     return "doh";
   }

@@ -1,12 +1,10 @@
 #include "capture/latency.h"
 
-#include <optional>
-
 namespace fp::capture {
 namespace {
 
-constexpr uint16_t kQuicServerPort =
-    443;  // how the Rust tool tells the QUIC client from the server
+// How the Rust tool tells the QUIC client (sends to it) from the server (sends from it).
+constexpr uint16_t kQuicServerPort = 443;
 constexpr uint8_t kLongHeaderBit = 0x80;
 constexpr uint32_t kQuicV2 = 0x6b3343cf;  // RFC 9369
 

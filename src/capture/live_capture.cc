@@ -30,7 +30,8 @@ std::string activate_error(pcap_t* pcap, int rc, const std::string& interface) {
 // Each setting before activation; the first failure is reported.
 bool configure(pcap_t* pcap, const LiveOptions& o, std::string& error) {
   if (pcap_set_snaplen(pcap, o.snaplen) != 0 || pcap_set_promisc(pcap, 0) != 0 ||
-      pcap_set_immediate_mode(pcap, 1) != 0 || pcap_set_buffer_size(pcap, o.buffer_bytes) != 0 ||
+      pcap_set_immediate_mode(pcap, o.immediate ? 1 : 0) != 0 ||
+      pcap_set_buffer_size(pcap, o.buffer_bytes) != 0 ||
       pcap_set_timeout(pcap, o.read_timeout_ms) != 0) {
     error = o.interface + ": cannot configure the capture: " + pcap_geterr(pcap);
     return false;

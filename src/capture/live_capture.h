@@ -22,6 +22,10 @@ struct LiveOptions {
   int snaplen = 262144;                 // bytes kept per packet
   int buffer_bytes = 32 * 1024 * 1024;  // the kernel's ring for this capture
   int read_timeout_ms = 100;            // a quiet link still returns this often
+  // Immediate mode hands each packet over at once, but libpcap then uses fixed-size ring slots
+  // (TPACKET_V2, one per snaplen): the same buffer holds far fewer packets than the packed
+  // blocks of buffered mode (TPACKET_V3), which deliver up to read_timeout_ms late.
+  bool immediate = true;
 };
 
 // What the kernel reports (pcap_stats): received by the filter, dropped for lack of buffer

@@ -104,7 +104,7 @@ void QuicFlow::read_server(Bytes payload, StreamRecord& record, AnalyzerCounters
 void add_udp_datagram(Flow& flow, int direction, const tcp::Packet& packet,
                       AnalyzerCounters& counters) {
   if (flow.closed) return;
-  if (add_dns_datagram(flow, packet, counters)) return;  // DNS queries (capture/dns_flow.h)
+  if (add_dns_datagram(flow, packet, counters)) return;   // DNS queries (capture/dns_flow.h)
   if (add_dhcp_datagram(flow, packet, counters)) return;  // JA4D (capture/dhcp_flow.h)
   if (!flow.quic) {
     // Only a flow that the client opens with an Initial is read as QUIC.

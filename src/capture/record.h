@@ -71,14 +71,14 @@ struct StreamRecord {
   std::optional<TlsClientRecord> tls_retry;  // the second, after a HelloRetryRequest
   std::optional<TlsServerRecord> tls_server;
   std::vector<CertificateChainRecord> tls_certs;  // the server's Certificate messages
-  std::optional<std::string> ja4l_c, ja4l_s;       // JA4L (capture/latency.h)
+  std::optional<std::string> ja4l_c, ja4l_s;      // JA4L (capture/latency.h)
   std::vector<HttpRecord> http;
   std::optional<Fingerprint> akamai;
   std::vector<Http2FrameRecord> http2_frames;  // the client's preface frames, in order sent
   std::vector<std::string> ja4ssh;             // one per 200 SSH packets (ssh/ja4ssh.h)
   std::vector<std::string> ja4d;               // one per DHCP message (capture/dhcp_flow.h)
   std::optional<ssh::SshExtras> ssh_extras;    // HASSH and friends (ssh/session.h)
-  std::optional<dns::DnsClient> dns;  // queries to port 53 (capture/dns_flow.h)
+  std::optional<dns::DnsClient> dns;           // queries to port 53 (capture/dns_flow.h)
   std::string identity;  // `analyze --identify`: the identity object as JSON; "" when not asked
 
   [[nodiscard]] bool has_fingerprint() const noexcept {

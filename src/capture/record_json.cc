@@ -1,7 +1,7 @@
 #include "capture/record_json.h"
 
-#include "capture/dns_flow.h"
 #include "capture/dhcp_flow.h"
+#include "capture/dns_flow.h"
 #include "capture/ssh_stream.h"
 #include "core/json_writer.h"
 #include "core/utf8.h"
@@ -141,7 +141,7 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
   put(w, "ja4l_c", r.ja4l_c);
   put(w, "ja4l_s", r.ja4l_s);
   if (!r.http.empty()) write_http(w, r.http);
-  write_ssh_json(w, r);  // ja4ssh, ssh_extras (capture/ssh_stream.h)
+  write_ssh_json(w, r);   // ja4ssh, ssh_extras (capture/ssh_stream.h)
   write_dhcp_json(w, r);  // ja4d (capture/dhcp_flow.h)
   if (r.tls) put_client(w, *r.tls);
   if (r.tls_retry) write_retry(w, *r.tls_retry);

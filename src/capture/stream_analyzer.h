@@ -51,7 +51,8 @@ class TcpStreamAnalyzer {
   }
   // Both directions' buffered bytes (a live capture's byte budget).
   [[nodiscard]] uint64_t buffered_bytes() const noexcept {
-    return directions_[0].bytes.buffered_bytes() + directions_[1].bytes.buffered_bytes();
+    return directions_[0].bytes.buffered_bytes() + directions_[1].bytes.buffered_bytes() +
+           (decrypt_ ? decrypt_->buffered_bytes() : 0);
   }
 
  private:
@@ -91,10 +92,10 @@ class TcpStreamAnalyzer {
   uint8_t proxy_reply_count_ = 0;
   int8_t proxy_client_ = -1;  // the direction that sent the proxy requests
   TcpLatency latency_;
-  ssh::SshSession ssh_;  // JA4SSH and HASSH (capture/ssh_stream.h)
-  bool socks_granted_ = false;       // a SOCKS reply opened the tunnel
-  bool tunnel_numbered_ = false;     // its tcp.stream number has been taken
-  bool tunnel_number_due_ = false;   // taken by the last packet, not yet handed to the flow table
+  ssh::SshSession ssh_;             // JA4SSH and HASSH (capture/ssh_stream.h)
+  bool socks_granted_ = false;      // a SOCKS reply opened the tunnel
+  bool tunnel_numbered_ = false;    // its tcp.stream number has been taken
+  bool tunnel_number_due_ = false;  // taken by the last packet, not yet handed to the flow table
 };
 
 }  // namespace fp::capture

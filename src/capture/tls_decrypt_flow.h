@@ -39,6 +39,12 @@ class TlsDecryptFlow final : private decrypt::SessionSink {
                   AnalyzerCounters& counters);
   void finish(StreamRecord& record, AnalyzerCounters& counters);
 
+  // Stream and plaintext bytes held (a live capture's byte budget).
+  [[nodiscard]] uint64_t buffered_bytes() const noexcept {
+    return bytes_[0].buffered_bytes() + bytes_[1].buffered_bytes() + plaintext_.size() +
+           preface_.size();
+  }
+
  private:
   enum class App : uint8_t { kUnknown, kHttp1, kHttp2, kDone };
 

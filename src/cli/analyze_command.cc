@@ -47,10 +47,15 @@ void report_counters(const std::string& file, const capture::AnalyzerCounters& c
                (unsigned long long)c.not_ip, (unsigned long long)c.ip_errors,
                (unsigned long long)c.fragments, (unsigned long long)c.truncated,
                (unsigned long long)c.tls_errors, (unsigned long long)c.x509_errors,
-               (unsigned long long)c.http_errors,
-               (unsigned long long)c.reassembly_overflows, (unsigned long long)c.flows_evicted,
-               (unsigned long long)c.tunnel_layers, (unsigned long long)c.tunnels_too_deep);
-  report_decrypt_counters(file, c);  // cli/key_log_loader.h
+               (unsigned long long)c.http_errors, (unsigned long long)c.reassembly_overflows,
+               (unsigned long long)c.flows_evicted, (unsigned long long)c.tunnel_layers,
+               (unsigned long long)c.tunnels_too_deep);
+  report_decrypt_counters(file, c);                                  // cli/key_log_loader.h
+  if (c.ssh_windows_dropped + c.dhcp_errors + c.dhcp_dropped > 0) {  // ssh/, dhcp/ limits
+    std::fprintf(stderr, "%s: ssh windows dropped %llu, dhcp errors %llu, ja4d dropped %llu\n",
+                 file.c_str(), (unsigned long long)c.ssh_windows_dropped,
+                 (unsigned long long)c.dhcp_errors, (unsigned long long)c.dhcp_dropped);
+  }
 }
 
 // The record's fields as the identifier reads them: through its JSON, the one shape

@@ -34,6 +34,8 @@ struct CaptureOptions {
   size_t max_flows = limits::kMaxFlows;
   uint64_t max_flow_bytes = uint64_t{256} << 20;
   int snaplen = 262144;
+  int buffer_mib = 32;
+  bool buffered = false;
   double stats_interval_s = 0;
 };
 
@@ -123,8 +125,11 @@ int run_capture(const CaptureOptions& o) {
     std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
     return kExitUsage;
   }
-  capture::LiveOptions live_options{
-      .interface = o.interface, .filter = o.bpf, .snaplen = o.snaplen};
+  capture::LiveOptions live_options{.interface = o.interface,
+                                    .filter = o.bpf,
+                                    .snaplen = o.snaplen,
+                                    .buffer_bytes = o.buffer_mib * 1024 * 1024,
+                                    .immediate = !o.buffered};
   auto live = capture::LiveCapture::open(live_options, error);
   if (!live) {
     std::fprintf(stderr, "fingerprint: capture: %s\n", error.c_str());
@@ -220,6 +225,12 @@ void add_capture_command(CLI::App& app, int& exit_status) {
   cmd->add_option("--snaplen", o->snaplen, "Bytes kept per packet")
       ->capture_default_str()
       ->check(CLI::Range(64, 262144));
+  cmd->add_option("--buffer-mib", o->buffer_mib, "Kernel capture buffer, MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 2048));
+  cmd->add_flag("--buffered", o->buffered,
+                "Packed kernel blocks instead of immediate mode: several times more packets fit "
+                "the buffer, records may leave up to 100 ms later");
   cmd->add_option("--stats-interval", o->stats_interval_s,
                   "Print the counters every S seconds too (0: only at the end)")
       ->capture_default_str()

@@ -69,7 +69,10 @@ TlsSession::Step TlsSession::on_record(int direction, Bytes header, Bytes fragme
       on_handshake_bytes(direction, fragment, false, sink);
       return Step::kUsed;
     case kChangeCipherSpec:
-      if (status_ == SessionStatus::kWaiting) return Step::kWait;
+      // Before the ServerHello, a client's CCS waits (TLS 1.2 keys need the hello). A server's
+      // can only be TLS 1.3 middlebox compatibility after a HelloRetryRequest: the real
+      // ServerHello follows it, so it must not wait.
+      if (status_ == SessionStatus::kWaiting) return direction == 0 ? Step::kWait : Step::kUsed;
       if (!tls13_ && tls12_keys_) {
         d.change_cipher_spec = true;
         d.phase = Phase::kHandshakeKeys;

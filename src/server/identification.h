@@ -35,15 +35,13 @@ struct CachedIdentity {
 // the record as JSON. Shared by every route that stores and by `fingerprint capture`.
 [[nodiscard]] store::ObservationRow observation_row(const capture::StreamRecord& record,
                                                     const CachedIdentity* identity,
-                                                    std::string_view source,
-                                                    std::string_view peer);
+                                                    std::string_view source, std::string_view peer);
 // The same for a record that arrives as JSON (POST /api/v1/observations): `record_json` is the
 // record's text, already checked to be an object, with its identity in it when it has one.
 [[nodiscard]] store::ObservationRow observation_row(const boost::json::object& record,
                                                     std::string record_json,
                                                     const CachedIdentity* identity,
-                                                    std::string_view source,
-                                                    std::string_view peer);
+                                                    std::string_view source, std::string_view peer);
 
 // Hands the record (with its identity) to the store's writer; counts a full queue.
 void record_observation(ServiceContext& context, const capture::StreamRecord& record,

@@ -95,8 +95,8 @@ struct Packet {
   enum class Transport : uint8_t { kTcp, kUdp, kOther } transport = Transport::kOther;
   TcpHeader tcp;
   UdpHeader udp;
-  Bytes payload;           // TCP/UDP payload, cut to what the capture holds
-  bool truncated = false;  // the IP total length claims more bytes than were captured
+  Bytes payload;             // TCP/UDP payload, cut to what the capture holds
+  bool truncated = false;    // the IP total length claims more bytes than were captured
   int64_t timestamp_us = 0;  // capture time, set by the caller (parse_ip_packet leaves it 0)
   // TTL as FoxIO's tools read it for JA4L: in a tunnel, the outermost IPv4 header's (IPv6's when
   // there is no IPv4 one); set by the caller (capture/latency.h), parse_ip_packet leaves it 0.

@@ -105,7 +105,9 @@ TEST(DnsFlow, TransportFromTls) {
   r.tls->server_name = "dns.google";
   EXPECT_EQ(dns_transport(r), "doh");
   r.tls->server_name = "example.com";
-  r.http.push_back({.target = "/dns-query?dns=AAABAAAB"});
+  HttpRecord request;
+  request.target = "/dns-query?dns=AAABAAAB";
+  r.http.push_back(request);
   EXPECT_EQ(dns_transport(r), "doh");
 }
 

@@ -100,6 +100,50 @@ def responder(stop):
     return threads
 
 
+def tls_servers(tmp):
+    """openssl s_server on 853 (DoT) and 443 (for DoH by name): only their handshakes matter."""
+    key, cert = os.path.join(tmp, "key.pem"), os.path.join(tmp, "cert.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                    "-out", cert, "-days", "1", "-subj", "/CN=dns.google"],
+                   check=True, capture_output=True)
+    return [subprocess.Popen(["openssl", "s_server", "-accept", f"{SERVER}:{port}", "-cert", cert,
+                              "-key", key, "-quiet"], stdin=subprocess.DEVNULL,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for port in (853, 443)]
+
+
+def encrypted_transports(checks, binary, tmp):
+    """kdig +tls (DoT, port 853) and curl --doh-url to dns.google (DoH by server name)."""
+    servers = tls_servers(tmp)
+    pcap = os.path.join(tmp, "encrypted.pcap")
+    dump = subprocess.Popen(["tcpdump", "-i", "lo", "--immediate-mode", "-U", "-w", pcap,
+                             f"host {SERVER} and (port 853 or port 443)"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    while "listening on" not in dump.stderr.readline():
+        pass
+    time.sleep(0.5)  # s_server is listening
+    subprocess.run(["kdig", f"@{SERVER}", "+tls", "+retry=0", "+time=1", "example.com"],
+                   capture_output=True, timeout=30)
+    subprocess.run(["curl", "-s", "--max-time", "2", "--doh-insecure", "--doh-url",
+                    "https://dns.google/dns-query", "--resolve", f"dns.google:443:{SERVER}",
+                    "http://example.invalid/"], capture_output=True, timeout=30)
+    time.sleep(0.5)
+    dump.send_signal(signal.SIGINT)
+    dump.communicate(timeout=30)
+    for s in servers:
+        s.terminate()
+        s.wait()
+    out = subprocess.run([binary, "analyze", pcap], capture_output=True, text=True, timeout=60)
+    by_port = {}
+    for line in out.stdout.splitlines():
+        rec = json.loads(line)
+        if "ja4" in rec:
+            by_port.setdefault(rec["dst_port"], rec)
+    checks.eq("kdig +tls: dns_transport", by_port.get(853, {}).get("dns_transport"), "dot")
+    checks.eq("curl --doh-url: SNI", by_port.get(443, {}).get("tls_server_name"), "dns.google")
+    checks.eq("curl --doh-url: dns_transport", by_port.get(443, {}).get("dns_transport"), "doh")
+
+
 def as_bool(text):
     return text.strip().lower() in ("1", "true")
 
@@ -198,7 +242,7 @@ def main():
     stop = threading.Event()
     with tempfile.TemporaryDirectory(prefix="fp-dns-") as tmp:
         pcap = os.path.join(tmp, "dns.pcap")
-        dump = subprocess.Popen(["tcpdump", "-i", "lo", "-U", "-w", pcap,
+        dump = subprocess.Popen(["tcpdump", "-i", "lo", "--immediate-mode", "-U", "-w", pcap,
                                  f"host {SERVER} and port 53"],
                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
         while "listening on" not in dump.stderr.readline():
@@ -235,7 +279,7 @@ def main():
             checks.eq(f"{label} edns as tshark", got.get("edns"), w["edns"])
             raw, hashed, mixed = fingerprint_raw(w)
             checks.eq(f"{label} mixed_case", got.get("mixed_case"), mixed)
-            checks.eq(f"{label} fingerprint_raw as defined", got.get("fingerprint_raw"), raw)
+            checks.eq(f"{label} fingerprint_raw as defined ({raw})", got.get("fingerprint_raw"), raw)
             checks.eq(f"{label} fingerprint as defined", got.get("fingerprint"), hashed)
             checks.eq(f"{label} dns_transport", rec.get("dns_transport"), "do53")
         kinds = {r["transport"] for r in records.values()}
@@ -243,6 +287,8 @@ def main():
         options = {o for w in want.values() if w["edns"] for o in w["edns"]["options"]}
         checks.check("EDNS options seen: cookie, client subnet, NSID, padding",
                      {3, 8, 10, 12} <= options, options)
+    with tempfile.TemporaryDirectory(prefix="fp-dns-tls-") as tmp:
+        encrypted_transports(checks, args.bin, tmp)
     return checks.finish()
 
 

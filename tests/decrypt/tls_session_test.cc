@@ -106,6 +106,27 @@ TEST_F(TlsSessionTest, RecordsSplitAnywhere) {
   ASSERT_EQ(sink.messages.size(), 3u);
 }
 
+// RFC 8446 4.1.4: a HelloRetryRequest (a ServerHello with the special random), the server's
+// compatibility CCS, then the real ServerHello in the same direction.
+TEST_F(TlsSessionTest, HelloRetryRequestThenServerHello) {
+  const auto hrr = plaintext_record(
+      22,
+      unhex("020000340303cf21ad74e59a6111be1d8c021e65b891c2a211167abb8c5e079e09e2c8a8339c00130100"
+            "000c002b00020304003300020017"));
+  std::vector<uint8_t> server = hrr;
+  const auto ccs = plaintext_record(20, {1});
+  server.insert(server.end(), ccs.begin(), ccs.end());
+  server.insert(server.end(), server_hello.begin(), server_hello.end());
+  TlsSession session(keys);
+  (void)session.on_bytes(0, client_hello, sink);
+  EXPECT_EQ(session.on_bytes(1, server, sink), server.size());
+  EXPECT_EQ(session.status(), SessionStatus::kDecrypting);
+  const auto flight = client_second_flight();
+  EXPECT_EQ(session.on_bytes(0, flight, sink), flight.size());
+  ASSERT_EQ(sink.messages.size(), 4u);
+  EXPECT_EQ(sink.messages[3].type, 20);
+}
+
 TEST_F(TlsSessionTest, NoSecretsStopsQuietly) {
   KeyLog empty;
   TlsSession session(empty);

@@ -4,13 +4,15 @@
 Every expected value comes from ../shared/testdata (FoxIO's Rust and Python tools, tshark 4.0.17);
 nothing here was produced by our own code. Three references are checked, each per key:
 
-  rust-json   ja4, ja4s, ja4t, tls_server_name, http[].ja4h, tls_certs (JA4X and names, in
-              order), ja4l_c, ja4l_s                                   (FoxIO Rust snapshots)
-              and, for UDP (QUIC), ja4, ja4s, tls_server_name, ja4l_c, ja4l_s
+  rust-json   every key of every record, TCP and UDP (QUIC): src, dst, src_port, dst_port,
+              ja4, ja4s, ja4t, tls_server_name, http[].ja4h, tls_certs (JA4X and names, in
+              order), ja4l_c, ja4l_s, ja4ssh (all windows), ssh_extras (FoxIO Rust snapshots)
   python      JA4_r/_o/_ro, JA4S_r, and JA4 of a second ClientHello  (FoxIO ja4.py -r -o)
   tshark      ja3, ja3_full, ja3s, ja3s_full                         (tshark tls.handshake.ja3*)
               and akamai of the HTTP/2 prefaces inside TLS, decrypted with the pcapngs' own
               secrets blocks                  (derived-tshark-4.0.17/akamai-h2.tsv)
+  wireshark   ja4.ja4d of every DHCP/DHCPv6 frame, against our per-flow `ja4d` list in frame
+              order (FoxIO Wireshark plugin; tshark gives each frame's udp.stream)
 
 Scope is the passive engine of issue 2: TLS, HTTP/1 and TCP over plain IP. What belongs to later
 work is listed in SKIP_PCAPS / SKIP_KEYS with the reason, and printed, so it is never silent.
@@ -33,11 +35,12 @@ SKIP_KEYS = {
 # is the two bytes 0xba 0xad, so the spec gives "bd"; FoxIO's Rust and Python tools at the pinned
 # commit still print "99". The test demands exactly that substitution and nothing else.
 SPEC_OVER_REFERENCE = {('tls-non-ascii-alpn.pcapng', '0'): (slice(8, 10), '99', 'bd')}
-RUST_KEYS = ['ja4', 'ja4s', 'ja4t', 'tls_server_name', 'http', 'tls_certs', 'ja4l_c', 'ja4l_s',
-             'ja4ssh', 'ssh_extras']
-# UDP records of the Rust tool are QUIC connections: the ClientHello and ServerHello read from
-# the Initial packets (JA4 and JA4S with the `q` prefix) and the SNI.
-UDP_KEYS = ['ja4', 'ja4s', 'tls_server_name', 'ja4l_c', 'ja4l_s']
+# Every key of every Rust record is compared: the endpoints, then each fingerprint. A key the
+# reference has and this list does not is a failure, so a new reference key is never unchecked.
+# (`stream` and `transport` are how records are matched.)
+RUST_KEYS = ['src', 'dst', 'src_port', 'dst_port', 'ja4', 'ja4s', 'ja4t', 'tls_server_name',
+             'http', 'tls_certs', 'ja4l_c', 'ja4l_s', 'ja4ssh', 'ssh_extras']
+MATCHED_BY = ['stream', 'transport']
 PY_KEYS = {'JA4_r.1': 'ja4_r', 'JA4_o.1': 'ja4_o', 'JA4_ro.1': 'ja4_ro', 'JA4S_r': 'ja4s_r',
            'JA4.2': ('tls_retry', 'ja4'), 'JA4_r.2': ('tls_retry', 'ja4_r')}
 
@@ -109,7 +112,10 @@ def check_rust(args, ours_by_pcap, tally, pcaps):
             if transport not in ('tcp', 'udp'):
                 continue
             o = ours.get((transport, r['stream']))
-            for key in RUST_KEYS if transport == 'tcp' else UDP_KEYS:
+            for key in sorted(set(r) - set(RUST_KEYS) - set(MATCHED_BY)):
+                tally.check(f'{name} {transport}/{r["stream"]} {key}', 'a key the test compares',
+                            'a key it does not know')
+            for key in RUST_KEYS:
                 if key not in r or (name, key) in SKIP_KEYS:
                     continue
                 want = [h['ja4h'] for h in r['http']] if key == 'http' else r[key]
@@ -217,8 +223,8 @@ def main():
         print(f'skipped {name} key {key}: {why}')
     ours = {n: analyze(args.bin, os.path.join(args.testdata, 'ja4/pcap', n)) for n in pcaps}
 
-    tallies = [Tally('rust-json (ja4, ja4s, ja4t, tls_server_name, http/ja4h, tls_certs, ja4l_c, '
-                     'ja4l_s, ja4ssh, ssh_extras)'),
+    tallies = [Tally('rust-json (every key: endpoints, ja4, ja4s, ja4t, tls_server_name, '
+                     'http/ja4h, tls_certs, ja4l_c, ja4l_s, ja4ssh, ssh_extras)'),
                Tally('python (JA4_r, JA4_o, JA4_ro, JA4S_r, second ClientHello)'),
                Tally('tshark-4.0.17 (ja3, ja3_full, ja3s, ja3s_full)'),
                Tally('tshark-4.0.17 decrypted (akamai HTTP/2)'),

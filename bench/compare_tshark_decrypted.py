@@ -14,10 +14,10 @@ from the client with a `:method`; fingerprint: the JA4H values of its records); 
 time. tshark is asked for one field of each request (`http2.header.value` of `:path` would need
 its header table too), so both decrypt and decode every HEADERS block.
 """
-import argparse, os, statistics, struct, subprocess, sys, tempfile, json
+import argparse, json, os, struct, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from compare_tshark_quic import timed  # noqa: E402
+from compare_tshark_quic import report_cpu_ratios  # noqa: E402
 
 SOURCE = 'http2-with-cookies.pcapng'
 DSB = 0x0000000A
@@ -106,15 +106,7 @@ def main():
                 'tshark', '-n', '-r', path, '-o', f'tls.keylog_file:{key_log}', '-T', 'fields',
                 '-e', 'http2.streamid'],
         }
-        times = {name: [] for name in commands}
-        for _ in range(args.reps):
-            for name, cmd in commands.items():
-                times[name].append(timed(cmd))
-        base = statistics.median(t[1] for t in times['fingerprint analyze --keylog'])
-        for name, t in times.items():
-            cpu, wall = statistics.median(x[1] for x in t), statistics.median(x[0] for x in t)
-            print(f'{name:45s} CPU {cpu * 1000:7.0f} ms  wall {wall * 1000:7.0f} ms'
-                  f'  CPU ratio {cpu / base:5.1f}x')
+        report_cpu_ratios(commands, args.reps)
         print(f'load average {os.getloadavg()[0]:.1f}')
         sys.exit(0 if want == got else 1)
 

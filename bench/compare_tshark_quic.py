@@ -168,6 +168,20 @@ def timed(cmd):
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
+def report_cpu_ratios(commands, reps):
+    """Runs the commands interleaved `reps` times; prints the median CPU and wall time of each
+    and its CPU-time ratio to the first. CPU time is the figure to read on a loaded machine."""
+    times = {name: [] for name in commands}
+    for _ in range(reps):
+        for name, cmd in commands.items():
+            times[name].append(timed(cmd))
+    base = statistics.median(t[1] for t in next(iter(times.values())))
+    for name, t in times.items():
+        cpu, wall = statistics.median(x[1] for x in t), statistics.median(x[0] for x in t)
+        print(f'{name:45s} CPU {cpu * 1000:7.0f} ms  wall {wall * 1000:7.0f} ms'
+              f'  CPU ratio {cpu / base:5.1f}x')
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--bin', required=True)
@@ -188,16 +202,7 @@ def main():
             'tshark -T fields -e tls.handshake.ja3': ['tshark', '-n', '-r', path, '-T', 'fields',
                                                       '-e', 'tls.handshake.ja3'],
         }
-        times = {name: [] for name in commands}
-        for _ in range(args.reps):
-            for name, cmd in commands.items():
-                times[name].append(timed(cmd))
-        # CPU time is the figure to read on a loaded machine; wall time is shown beside it.
-        base = statistics.median(t[1] for t in times['fingerprint analyze --format jsonl'])
-        for name, t in times.items():
-            cpu, wall = statistics.median(x[1] for x in t), statistics.median(x[0] for x in t)
-            print(f'{name:40s} CPU {cpu * 1000:7.0f} ms  wall {wall * 1000:7.0f} ms'
-                  f'  CPU ratio {cpu / base:5.1f}x')
+        report_cpu_ratios(commands, args.reps)
         print(f'load average {os.getloadavg()[0]:.1f}')
         sys.exit(0 if want == got else 1)
 

@@ -86,7 +86,8 @@ void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
     case tcp::Packet::Transport::kUdp: {
       int direction = 0;
       Flow& flow = flows_.flow_for(*packet, direction, counters_);
-      add_udp_datagram(flow, direction, *packet, counters_);  // QUIC (capture/quic_flow.h)
+      // QUIC (capture/quic_flow.h), its 1-RTT packets opened with the key log if any
+      add_udp_datagram(flow, direction, *packet, counters_, flows_.key_log());
       break;
     }
     case tcp::Packet::Transport::kOther:

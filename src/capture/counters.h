@@ -36,4 +36,38 @@ struct AnalyzerCounters {
   uint64_t records = 0;
 };
 
+// Every counter with its snake_case name, in declaration order: the one list that `analyze
+// --stats`, `capture`'s JSON stats line and the tests read, so a new counter is reported
+// everywhere by adding it here.
+template <typename Visit>
+void for_each_counter(const AnalyzerCounters& c, Visit&& visit) {
+  visit("frames", c.frames);
+  visit("bytes", c.bytes);
+  visit("not_ip", c.not_ip);
+  visit("unsupported_link", c.unsupported_link);
+  visit("ip_errors", c.ip_errors);
+  visit("fragments", c.fragments);
+  visit("truncated", c.truncated);
+  visit("tls_errors", c.tls_errors);
+  visit("http_errors", c.http_errors);
+  visit("x509_errors", c.x509_errors);
+  visit("reassembly_overflows", c.reassembly_overflows);
+  visit("flows_evicted", c.flows_evicted);
+  visit("flows_evicted_bytes", c.flows_evicted_bytes);
+  visit("idle_expired", c.idle_expired);
+  visit("dns_errors", c.dns_errors);
+  visit("tunnel_layers", c.tunnel_layers);
+  visit("tunnels_too_deep", c.tunnels_too_deep);
+  visit("ssh_windows_dropped", c.ssh_windows_dropped);
+  visit("dhcp_errors", c.dhcp_errors);
+  visit("dhcp_dropped", c.dhcp_dropped);
+  visit("tls_decrypted", c.tls_decrypted);
+  visit("tls_without_secrets", c.tls_without_secrets);
+  visit("decrypt_auth_failures", c.decrypt_auth_failures);
+  visit("decrypt_limits", c.decrypt_limits);
+  visit("tcp_streams", c.tcp_streams);
+  visit("udp_streams", c.udp_streams);
+  visit("records", c.records);
+}
+
 }  // namespace fp::capture

@@ -2,6 +2,7 @@
 
 #include "capture/counters.h"
 #include "capture/flow_table.h"
+#include "capture/udp_record.h"
 #include "core/json_writer.h"
 #include "dhcp/ja4d.h"
 #include "dhcp/limits.h"
@@ -15,19 +16,6 @@ constexpr uint16_t kDhcpv6ClientPort = 546, kDhcpv6ServerPort = 547;  // RFC 841
 bool either_port(const tcp::Packet& p, uint16_t a, uint16_t b) {
   const uint16_t s = p.udp.src_port, d = p.udp.dst_port;
   return s == a || s == b || d == a || d == b;
-}
-
-void start_record(Flow& flow, const tcp::Packet& packet) {
-  flow.record = std::make_unique<StreamRecord>();
-  StreamRecord& r = *flow.record;
-  r.transport = "udp";
-  r.stream = flow.stream;
-  r.src = flow.first_sender.address;
-  r.src_port = flow.first_sender.port;
-  const bool from_first =
-      packet.ip.src == flow.first_sender.address && packet.udp.src_port == flow.first_sender.port;
-  r.dst = from_first ? packet.ip.dst : packet.ip.src;
-  r.dst_port = from_first ? packet.udp.dst_port : packet.udp.src_port;
 }
 
 std::optional<std::string> fingerprint(const tcp::Packet& packet, bool v6) {
@@ -50,7 +38,7 @@ bool add_dhcp_datagram(Flow& flow, const tcp::Packet& packet, AnalyzerCounters& 
     ++counters.dhcp_errors;
     return true;
   }
-  if (!flow.record) start_record(flow, packet);
+  if (!flow.record) start_udp_record(flow, packet);
   StreamRecord& r = *flow.record;
   if (r.ja4d.size() >= dhcp::limits::kMaxJa4dPerFlow) {
     ++counters.dhcp_dropped;

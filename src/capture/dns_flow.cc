@@ -5,6 +5,7 @@
 
 #include "capture/counters.h"
 #include "capture/flow_table.h"
+#include "capture/udp_record.h"
 #include "core/json_writer.h"
 #include "core/utf8.h"
 #include "dns/fingerprint.h"
@@ -28,19 +29,6 @@ constexpr std::array<std::string_view, 12> kDohServerNames = {"dns.google",
                                                               "dns.adguard-dns.com"};
 
 constexpr std::string_view kDohPath = "/dns-query";
-
-void start_record(Flow& flow, const tcp::Packet& packet) {
-  flow.record = std::make_unique<StreamRecord>();
-  StreamRecord& r = *flow.record;
-  r.transport = "udp";
-  r.stream = flow.stream;
-  r.src = flow.first_sender.address;
-  r.src_port = flow.first_sender.port;
-  const bool from_first =
-      packet.ip.src == flow.first_sender.address && packet.udp.src_port == flow.first_sender.port;
-  r.dst = from_first ? packet.ip.dst : packet.ip.src;
-  r.dst_port = from_first ? packet.udp.dst_port : packet.udp.src_port;
-}
 
 void add_message(Bytes message, StreamRecord& record, AnalyzerCounters& counters) {
   auto query = dns::parse_query(message);
@@ -81,7 +69,7 @@ bool add_dns_datagram(Flow& flow, const tcp::Packet& packet, AnalyzerCounters& c
   if (flow.closed) return true;
   // Queries only: what a resolver answers says nothing of the client.
   if (packet.udp.dst_port != kDnsPort || dns::is_response(packet.payload)) return true;
-  if (!flow.record) start_record(flow, packet);
+  if (!flow.record) start_udp_record(flow, packet);
   add_message(packet.payload, *flow.record, counters);
   return true;
 }

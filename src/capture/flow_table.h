@@ -64,6 +64,7 @@ class FlowTable {
   FlowTable(size_t max_flows, Emit emit) : max_flows_(max_flows), emit_(std::move(emit)) {}
   // TCP streams made from now on also decrypt TLS with these secrets (nullptr: none).
   void set_key_log(const decrypt::KeyLog* key_log) noexcept { key_log_ = key_log; }
+  [[nodiscard]] const decrypt::KeyLog* key_log() const noexcept { return key_log_; }
 
   // The flow this packet belongs to, made (and numbered) when new; `direction` is 0 when the
   // packet comes from the flow's first sender. A SYN that starts a new conversation on a known

@@ -10,6 +10,8 @@
 
 #include "core/fingerprint.h"
 #include "dns/fingerprint.h"
+#include "quic/http3_settings.h"
+#include "quic/transport_params.h"
 #include "ssh/extras.h"
 #include "tcp/packet.h"
 
@@ -79,6 +81,8 @@ struct StreamRecord {
   std::vector<std::string> ja4d;               // one per DHCP message (capture/dhcp_flow.h)
   std::optional<ssh::SshExtras> ssh_extras;    // HASSH and friends (ssh/session.h)
   std::optional<dns::DnsClient> dns;           // queries to port 53 (capture/dns_flow.h)
+  std::optional<quic::TransportParameters> quic_transport_parameters;  // capture/quic_flow.h
+  std::optional<quic::Http3Settings> http3;  // with a key log (capture/quic_flow.h)
   std::string identity;  // `analyze --identify`: the identity object as JSON; "" when not asked
 
   [[nodiscard]] bool has_fingerprint() const noexcept {

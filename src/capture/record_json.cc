@@ -2,6 +2,7 @@
 
 #include "capture/dhcp_flow.h"
 #include "capture/dns_flow.h"
+#include "capture/quic_flow.h"
 #include "capture/ssh_stream.h"
 #include "core/json_writer.h"
 #include "core/utf8.h"
@@ -151,8 +152,10 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
   if (!r.http2_frames.empty()) write_frames(w, r.http2_frames);
   put(w, "p0f_signature", r.p0f_signature);
   if (r.ttl_distance) w.member("ttl_distance", *r.ttl_distance);
-  write_ssh_raw_json(w, r);  // hassh_algorithms, hassh_server_algorithms
-  write_dns_json(w, r);      // dns_transport, dns (capture/dns_flow.h)
+  write_ssh_raw_json(w, r);                    // hassh_algorithms, hassh_server_algorithms
+  write_dns_json(w, r);                        // dns_transport, dns (capture/dns_flow.h)
+  write_quic_transport_parameters_json(w, r);  // capture/quic_flow.h
+  write_http3_json(w, r);                      // capture/quic_flow.h
   if (!r.identity.empty()) {
     w.key("identity");
     w.raw(r.identity);

@@ -28,16 +28,6 @@ bool starts_like_tls(Bytes b) {
   return (b[0] & kSslv2LengthBit) != 0 && (b.size() < 3 || b[2] == kSslv2ClientHello);
 }
 
-// How the bytes compare with the HTTP/2 client magic: 1 match, 0 not yet known, -1 no.
-int http2_magic_match(Bytes b) {
-  const std::string_view magic = http::kHttp2ClientMagic;
-  const size_t n = std::min(b.size(), magic.size());
-  if (!std::equal(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n), magic.begin())) {
-    return -1;
-  }
-  return n == magic.size() ? 1 : 0;
-}
-
 }  // namespace
 
 void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
@@ -197,10 +187,10 @@ void TcpStreamAnalyzer::classify_payload(Direction& d) {
     d.state = State::kTls;
     return;
   }
-  const int h2 = http2_magic_match(b);
-  if (h2 == 1) {
+  const http::MagicMatch h2 = http::match_http2_magic(b);
+  if (h2 == http::MagicMatch::kYes) {
     d.state = State::kHttp2;
-  } else if (h2 == 0) {
+  } else if (h2 == http::MagicMatch::kMaybe) {
     return;  // wait for the rest of the magic
   } else if (http::looks_like_http1_request(b)) {
     d.state = State::kHttp1;

@@ -15,16 +15,6 @@ namespace {
 
 constexpr uint8_t kCertificate = 11;
 
-// How the bytes compare with the HTTP/2 client magic: 1 match, 0 not yet known, -1 no.
-int http2_magic_match(Bytes b) {
-  const std::string_view magic = http::kHttp2ClientMagic;
-  const size_t n = std::min(b.size(), magic.size());
-  if (!std::equal(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n), magic.begin())) {
-    return -1;
-  }
-  return n == magic.size() ? 1 : 0;
-}
-
 }  // namespace
 
 void TlsDecryptFlow::on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
@@ -107,9 +97,9 @@ void TlsDecryptFlow::on_application_data(int direction, Bytes data) {
 
 void TlsDecryptFlow::read_application() {
   if (app_ == App::kUnknown) {
-    const int h2 = http2_magic_match(plaintext_);
-    if (h2 == 0) return;  // wait for the rest of the magic
-    if (h2 == 1) {
+    const http::MagicMatch h2 = http::match_http2_magic(plaintext_);
+    if (h2 == http::MagicMatch::kMaybe) return;  // wait for the rest of the magic
+    if (h2 == http::MagicMatch::kYes) {
       app_ = App::kHttp2;
       http2_.emplace();
       preface_ = plaintext_;

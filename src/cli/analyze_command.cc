@@ -35,27 +35,18 @@ struct AnalyzeOptions {
   std::string keylog;  // NSS key log file: decrypt TLS whose secrets it holds
 };
 
+// `--stats`: every counter (capture/counters.h), as `name value` pairs on one stderr line.
 void report_counters(const std::string& file, const capture::AnalyzerCounters& c) {
-  std::fprintf(stderr,
-               "%s: %llu frames, %llu tcp streams, %llu udp streams, %llu records; not ip %llu, "
-               "ip errors %llu, fragments %llu, truncated %llu, tls errors %llu, x509 errors "
-               "%llu, http errors "
-               "%llu, reassembly overflows %llu, flows evicted %llu, tunnel layers %llu, tunnels "
-               "too deep %llu\n",
-               file.c_str(), (unsigned long long)c.frames, (unsigned long long)c.tcp_streams,
-               (unsigned long long)c.udp_streams, (unsigned long long)c.records,
-               (unsigned long long)c.not_ip, (unsigned long long)c.ip_errors,
-               (unsigned long long)c.fragments, (unsigned long long)c.truncated,
-               (unsigned long long)c.tls_errors, (unsigned long long)c.x509_errors,
-               (unsigned long long)c.http_errors, (unsigned long long)c.reassembly_overflows,
-               (unsigned long long)c.flows_evicted, (unsigned long long)c.tunnel_layers,
-               (unsigned long long)c.tunnels_too_deep);
-  report_decrypt_counters(file, c);                                  // cli/key_log_loader.h
-  if (c.ssh_windows_dropped + c.dhcp_errors + c.dhcp_dropped > 0) {  // ssh/, dhcp/ limits
-    std::fprintf(stderr, "%s: ssh windows dropped %llu, dhcp errors %llu, ja4d dropped %llu\n",
-                 file.c_str(), (unsigned long long)c.ssh_windows_dropped,
-                 (unsigned long long)c.dhcp_errors, (unsigned long long)c.dhcp_dropped);
-  }
+  std::string line = file + ":";
+  const char* separator = " ";
+  capture::for_each_counter(c, [&](const char* name, uint64_t value) {
+    line += separator;
+    line += name;
+    line += ' ';
+    line += std::to_string(value);
+    separator = ", ";
+  });
+  std::fprintf(stderr, "%s\n", line.c_str());
 }
 
 // The record's fields as the identifier reads them: through its JSON, the one shape

@@ -63,25 +63,23 @@ int64_t wall_clock_us() {
   return static_cast<int64_t>(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
 }
 
-// One JSON line on stderr: the kernel's counts, the analyzer's, and the output's.
+// One JSON line on stderr: the kernel's counts, every analyzer counter, and the output's.
 void print_stats(const std::string& event, const capture::LiveCapture& live,
                  const capture::Analyzer& analyzer, const CaptureOutput& output) {
   const capture::LiveStats k = live.stats();
-  const capture::AnalyzerCounters& c = analyzer.counters();
-  std::fprintf(stderr,
-               "{\"event\":\"%s\",\"received\":%llu,\"dropped\":%llu,\"interface_dropped\":%llu,"
-               "\"frames\":%llu,\"tcp_streams\":%llu,\"udp_streams\":%llu,\"records\":%llu,"
-               "\"flows_evicted\":%llu,\"flows_evicted_bytes\":%llu,\"idle_expired\":%llu,"
-               "\"buffered_bytes\":%llu,\"reassembly_overflows\":%llu,\"tls_errors\":%llu,"
-               "\"http_errors\":%llu%s}\n",
-               event.c_str(), (unsigned long long)k.received, (unsigned long long)k.dropped,
-               (unsigned long long)k.interface_dropped, (unsigned long long)c.frames,
-               (unsigned long long)c.tcp_streams, (unsigned long long)c.udp_streams,
-               (unsigned long long)c.records, (unsigned long long)c.flows_evicted,
-               (unsigned long long)c.flows_evicted_bytes, (unsigned long long)c.idle_expired,
-               (unsigned long long)analyzer.buffered_bytes(),
-               (unsigned long long)c.reassembly_overflows, (unsigned long long)c.tls_errors,
-               (unsigned long long)c.http_errors, output.stats_members().c_str());
+  std::string line = "{\"event\":\"" + event + "\"";
+  const auto member = [&](const char* name, uint64_t value) {
+    line += ",\"";
+    line += name;
+    line += "\":";
+    line += std::to_string(value);
+  };
+  member("received", k.received);
+  member("dropped", k.dropped);
+  member("interface_dropped", k.interface_dropped);
+  member("buffered_bytes", analyzer.buffered_bytes());
+  capture::for_each_counter(analyzer.counters(), member);
+  std::fprintf(stderr, "%s%s}\n", line.c_str(), output.stats_members().c_str());
   std::fflush(stderr);
 }
 

@@ -59,14 +59,4 @@ std::optional<decrypt::KeyLog> key_log_for_capture(const std::string& path,
   return log;
 }
 
-void report_decrypt_counters(const std::string& file, const capture::AnalyzerCounters& c) {
-  if (c.tls_decrypted == 0 && c.tls_without_secrets == 0) return;
-  std::fprintf(stderr,
-               "%s: tls decrypted %llu, tls without secrets %llu, records failing "
-               "authentication %llu, decrypted streams stopped at a limit %llu\n",
-               file.c_str(), (unsigned long long)c.tls_decrypted,
-               (unsigned long long)c.tls_without_secrets,
-               (unsigned long long)c.decrypt_auth_failures, (unsigned long long)c.decrypt_limits);
-}
-
 }  // namespace fp::cli

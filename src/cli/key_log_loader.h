@@ -20,8 +20,4 @@ bool read_key_log_file(const std::string& path, decrypt::KeyLog& out);
                                                                  const decrypt::KeyLog* base,
                                                                  bool stats);
 
-// The decryption counters of `--stats`, one line on stderr (nothing when no TLS was decrypted
-// or missed).
-void report_decrypt_counters(const std::string& file, const capture::AnalyzerCounters& c);
-
 }  // namespace fp::cli

@@ -8,6 +8,26 @@
 #include "http/text.h"
 
 namespace fp::http {
+
+HttpRequest http2_request(std::vector<Header> headers) {
+  HttpRequest request;
+  request.version = "HTTP/2";
+  for (const Header& h : headers) {
+    if (h.name == ":method" && request.method.empty()) request.method = h.value;
+    if (h.name == ":path" && request.target.empty()) request.target = h.value;
+  }
+  request.headers = std::move(headers);
+  return request;
+}
+
+MagicMatch match_http2_magic(Bytes b) noexcept {
+  const size_t n = std::min(b.size(), kHttp2ClientMagic.size());
+  if (!std::equal(b.begin(), b.begin() + static_cast<std::ptrdiff_t>(n),
+                  kHttp2ClientMagic.begin())) {
+    return MagicMatch::kNo;
+  }
+  return n == kHttp2ClientMagic.size() ? MagicMatch::kYes : MagicMatch::kMaybe;
+}
 namespace {
 
 // RFC 9113 6: frame types and flags this parser reads.
@@ -50,17 +70,6 @@ std::optional<Http2Priority> read_priority(ByteReader& r, uint32_t stream_id) no
   if (!dependency || !weight) return std::nullopt;
   return Http2Priority{stream_id, (*dependency >> 31) != 0, *dependency & kStreamIdMask,
                        static_cast<uint16_t>(*weight + 1)};
-}
-
-HttpRequest make_request(std::vector<Header> headers) {
-  HttpRequest request;
-  request.version = "HTTP/2";
-  for (const Header& h : headers) {
-    if (h.name == ":method" && request.method.empty()) request.method = h.value;
-    if (h.name == ":path" && request.target.empty()) request.target = h.value;
-  }
-  request.headers = std::move(headers);
-  return request;
 }
 
 enum class Step : uint8_t { kContinue, kStop };
@@ -179,7 +188,7 @@ class PrefaceReader {
   Result<Step, Http2Error> decode_block(Bytes block) {
     auto headers = hpack_decode(block, limits::kMaxHttp2HeaderBlock);
     if (!headers) return Unexpected{headers.error()};
-    out_.request = make_request(std::move(headers).value());
+    out_.request = http2_request(std::move(headers).value());
     out_.complete = true;
     return Step::kStop;
   }

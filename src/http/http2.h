@@ -15,6 +15,15 @@ namespace fp::http {
 
 inline constexpr std::string_view kHttp2ClientMagic = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 
+// How the first bytes of a stream compare with the client magic (RFC 9113 3.4): kYes once all
+// 24 bytes match, kMaybe while the bytes so far are a prefix of it, kNo otherwise.
+enum class MagicMatch : uint8_t { kNo, kMaybe, kYes };
+[[nodiscard]] MagicMatch match_http2_magic(Bytes b) noexcept;
+
+// A request from one decoded header block, in the order sent: method and target from the first
+// `:method` and `:path`, version "HTTP/2".
+[[nodiscard]] HttpRequest http2_request(std::vector<Header> headers);
+
 struct Http2Setting {
   uint16_t id = 0;
   uint32_t value = 0;

@@ -22,17 +22,6 @@ constexpr size_t kPriorityBlock = 5;
 // server's SETTINGS_HEADER_TABLE_SIZE allowed, which we do not follow).
 constexpr size_t kMaxDynamicTable = 64 * 1024;
 
-HttpRequest make_request(std::vector<Header> headers) {
-  HttpRequest request;
-  request.version = "HTTP/2";
-  for (const Header& h : headers) {
-    if (h.name == ":method" && request.method.empty()) request.method = h.value;
-    if (h.name == ":path" && request.target.empty()) request.target = h.value;
-  }
-  request.headers = std::move(headers);
-  return request;
-}
-
 }  // namespace
 
 struct Http2RequestReader::State {
@@ -81,7 +70,7 @@ struct Http2RequestReader::State {
     // Client streams only grow (RFC 9113 5.1.1): a block on an older stream is its trailers.
     if (block_stream > last_request_stream) {
       last_request_stream = block_stream;
-      out.push_back(make_request(std::move(headers).value()));
+      out.push_back(http2_request(std::move(headers).value()));
     }
     block_stream = 0;
     return true;

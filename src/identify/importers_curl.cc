@@ -183,7 +183,12 @@ ImportResult import_curl_impersonate(const SourceText& file) {
     set_browser_identity(browser->text("name"), browser->text("os"), p);
     p.version = browser->text("version");
     p.source = "curl-impersonate " + file.name;
-    add_hello_fields(hello_fields(*tls, cx), p);
+    const HelloFields hello = hello_fields(*tls, cx);
+    if (const auto defect = hello_defect(hello)) {
+      cx.issue(doc.line, *defect + "; not a client's hello, skipped");
+      continue;
+    }
+    add_hello_fields(hello, p);
     const TreeNode* h2 = sig->get("http2");
     if (h2 != nullptr && h2->get("frames") != nullptr) {
       add_frames(*h2->get("frames"), p, cx);

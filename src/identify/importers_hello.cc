@@ -49,6 +49,18 @@ uint16_t normalise_grease(uint16_t value) noexcept {
   return tls::is_grease(value) ? kGreasePlaceholder : value;
 }
 
+std::optional<std::string> hello_defect(const HelloFields& hello) {
+  auto has = [](const std::vector<uint16_t>& list, uint16_t value) {
+    return std::find(list.begin(), list.end(), value) != list.end();
+  };
+  if (!has(hello.versions, 0x0304)) return std::nullopt;
+  const bool groups = has(hello.extensions, tls::ext::kSupportedGroups);
+  const bool key_share = has(hello.extensions, tls::ext::kKeyShare);
+  if (groups == key_share) return std::nullopt;
+  return groups ? "offers TLS 1.3 with supported_groups but no key_share (RFC 8446 9.2)"
+                : "offers TLS 1.3 with key_share but no supported_groups (RFC 8446 9.2)";
+}
+
 void add_hello_fields(const HelloFields& hello, Profile& profile) {
   const tls::ClientHello record = to_record(hello);
   profile.of(FingerprintKind::kJa4).push_back(tls::ja4(record).ja4);

@@ -25,6 +25,13 @@ struct HelloFields {
   std::vector<std::string> alpn;
 };
 
+// Why no client could send `hello`, or nullopt when nothing is wrong. The one rule checked:
+// a hello that offers TLS 1.3 (0x0304 in supported_versions) carries supported_groups and
+// key_share together or neither (RFC 8446 section 9.2, "and vice versa"). Without a key share a
+// TLS 1.3 server must abort the handshake, so such a hello describes no working client: sources
+// that write hellos by hand produce it as a placeholder (tls-client export README).
+[[nodiscard]] std::optional<std::string> hello_defect(const HelloFields& hello);
+
 // Adds ja4 and ja3n and sets ciphers, extensions, groups and sig_algs of `profile`.
 void add_hello_fields(const HelloFields& hello, Profile& profile);
 

@@ -158,7 +158,15 @@ ImportResult import_tls_client(const SourceText& file) {
   p.id = to_profile_id("tls-client-" + stem);
   identity_from_name(stem, p);
   p.source = "tls-client export " + file.name;
-  add_hello_fields(Reader{file, out}.hello(docs.documents[0]), p);
+  const HelloFields hello = Reader{file, out}.hello(docs.documents[0]);
+  // 17 of the 66 exported files are one byte-identical placeholder hello without a key share,
+  // under Safari and iOS-app names; 12 another under Firefox names. Imported, they taught the
+  // classifier that a hello no client sends is Safari, mms-app, mesh-app... (model-card.md).
+  if (const auto defect = hello_defect(hello)) {
+    out.issues.push_back({file.name, 0, *defect + "; not a client's hello, profile skipped"});
+    return out;
+  }
+  add_hello_fields(hello, p);
   out.profiles.push_back(std::move(p));
   return out;
 }

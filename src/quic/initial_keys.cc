@@ -4,6 +4,7 @@
 #include <openssl/kdf.h>
 #include <openssl/params.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -84,6 +85,23 @@ std::optional<InitialKeys> initial_keys(uint32_t version, Bytes dcid, Sender sen
     const std::string side = sender == Sender::kClient ? "client in" : "server in";
     if (!expand_label(initial, side, k.secret.data(), k.secret.size()) ||
         !expand_label(k.secret, prefix + "key", k.key.data(), k.key.size()) ||
+        !expand_label(k.secret, prefix + "iv", k.iv.data(), k.iv.size()) ||
+        !expand_label(k.secret, prefix + "hp", k.hp.data(), k.hp.size())) {
+      return std::nullopt;
+    }
+    return k;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+std::optional<InitialKeys> one_rtt_keys(uint32_t version, Bytes secret) noexcept {
+  InitialKeys k;
+  if (!is_known_version(version) || secret.size() != k.secret.size()) return std::nullopt;
+  const std::string prefix = version == kVersion2 ? "quicv2 " : "quic ";
+  try {
+    std::copy(secret.begin(), secret.end(), k.secret.begin());
+    if (!expand_label(k.secret, prefix + "key", k.key.data(), k.key.size()) ||
         !expand_label(k.secret, prefix + "iv", k.iv.data(), k.iv.size()) ||
         !expand_label(k.secret, prefix + "hp", k.hp.data(), k.hp.size())) {
       return std::nullopt;

@@ -33,4 +33,10 @@ struct InitialKeys {
 [[nodiscard]] std::optional<InitialKeys> initial_keys(uint32_t version, Bytes dcid,
                                                       Sender sender) noexcept;
 
+// The packet protection keys of 1-RTT packets (RFC 9001 5.1) from a TLS traffic secret, e.g. a
+// key log's CLIENT_TRAFFIC_SECRET_0: HKDF-Expand-Label "quic key", "quic iv", "quic hp"
+// ("quicv2 ..." for v2, RFC 9369 3.3.2). Only TLS_AES_128_GCM_SHA256 keys have this shape;
+// nullopt for another version, a secret that is not 32 bytes, or an OpenSSL failure.
+[[nodiscard]] std::optional<InitialKeys> one_rtt_keys(uint32_t version, Bytes secret) noexcept;
+
 }  // namespace fp::quic

@@ -90,6 +90,8 @@ std::string_view describe(PacketError error) noexcept {
       return "too short for the header protection sample";
     case PacketError::kDecryptFailed:
       return "the Initial packet did not decrypt";
+    case PacketError::kNotShortHeader:
+      return "not a QUIC short-header packet";
   }
   return "unknown QUIC packet error";
 }
@@ -220,6 +222,44 @@ std::vector<Result<InitialPacket, PacketError>> open_initials(
   } catch (...) {  // bad_alloc: what was opened so far
   }
   return out;
+}
+
+Result<ShortHeaderPacket, PacketError> open_short_header(
+    Bytes datagram, size_t dcid_length, const InitialKeys& keys,
+    std::optional<uint64_t> largest_pn) noexcept {
+  if (datagram.empty() || (datagram[0] & kLongHeaderBit) || !(datagram[0] & kFixedBit)) {
+    return Unexpected{PacketError::kNotShortHeader};
+  }
+  if (dcid_length > kMaxConnectionId) return Unexpected{PacketError::kBadConnectionId};
+  const size_t pn_offset = 1 + dcid_length;
+  if (datagram.size() < pn_offset + 4 + kSampleSize) {
+    return Unexpected{PacketError::kTooShortForSample};
+  }
+  try {
+    std::array<uint8_t, 16> mask{};
+    if (!header_mask(keys, datagram.subspan(pn_offset + 4, kSampleSize), mask)) {
+      return Unexpected{PacketError::kDecryptFailed};
+    }
+    std::vector<uint8_t> aad(datagram.begin(), datagram.begin() + pn_offset + 4);
+    aad[0] ^= mask[0] & 0x1f;  // short header: the low five bits are protected (RFC 9001 5.4.1)
+    const size_t pn_length = (aad[0] & 0x03) + 1;
+    aad.resize(pn_offset + pn_length);
+    uint64_t truncated = 0;
+    for (size_t i = 0; i < pn_length; ++i) {
+      aad[pn_offset + i] ^= mask[1 + i];
+      truncated = (truncated << 8) | aad[pn_offset + i];
+    }
+    ShortHeaderPacket out;
+    out.packet_number =
+        decode_packet_number(largest_pn, truncated, static_cast<unsigned>(pn_length * 8));
+    if (!aead_open(keys, out.packet_number, aad, datagram.subspan(pn_offset + pn_length),
+                   out.payload)) {
+      return Unexpected{PacketError::kDecryptFailed};
+    }
+    return out;
+  } catch (...) {
+    return Unexpected{PacketError::kDecryptFailed};
+  }
 }
 
 bool looks_like_initial(Bytes datagram) noexcept {

@@ -22,6 +22,7 @@ enum class PacketError : uint8_t {
   kNotInitial,         // a long-header packet of another type (0-RTT, Handshake, Retry)
   kTooShortForSample,  // fewer than 4 + 16 bytes after the packet number offset
   kDecryptFailed,      // AEAD tag mismatch: wrong keys, or not a QUIC packet at all
+  kNotShortHeader,     // open_short_header(): the long header bit is set, or the fixed bit is 0
 };
 
 [[nodiscard]] std::string_view describe(PacketError error) noexcept;
@@ -63,6 +64,20 @@ struct InitialPacket {
 // header types are stepped over. Each entry is an opened packet or why it could not be opened.
 [[nodiscard]] std::vector<Result<InitialPacket, PacketError>> open_initials(
     Bytes datagram, Sender sender, std::optional<Bytes> key_dcid = std::nullopt) noexcept;
+
+struct ShortHeaderPacket {
+  uint64_t packet_number = 0;
+  std::vector<uint8_t> payload;  // the frames, decrypted
+};
+
+// Removes the protection of the 1-RTT (short header, RFC 9000 17.3.1) packet that fills
+// `datagram`, whose Destination Connection ID is `dcid_length` bytes (the receiver's choice:
+// the server's Source Connection ID for a client's packets), with AES-128-GCM `keys`
+// (one_rtt_keys()). Errors: kNotShortHeader, kBadConnectionId, kTooShortForSample,
+// kDecryptFailed (also after a key update, whose key phase bit we do not follow).
+[[nodiscard]] Result<ShortHeaderPacket, PacketError> open_short_header(
+    Bytes datagram, size_t dcid_length, const InitialKeys& keys,
+    std::optional<uint64_t> largest_pn = std::nullopt) noexcept;
 
 // Whether the datagram starts like a QUIC v1/v2 Initial packet (cheap: no decryption).
 [[nodiscard]] bool looks_like_initial(Bytes datagram) noexcept;

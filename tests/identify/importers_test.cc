@@ -119,17 +119,24 @@ TEST(CurlImpersonate, DerivedJa4MatchesAWireBuiltHello) {
 TEST(TlsClient, CountsAndNames) {
   const auto r = import_profiles(ImportKind::kTlsClient,
                                  read_dir(kProfiles / "tls-client-export/profiles", ".json"));
-  EXPECT_EQ(r.profiles.size(), 66u);
+  // 66 files; 29 of them (all Safari, Firefox and iOS-app files) offer TLS 1.3 with
+  // supported_groups but no key_share, which RFC 8446 9.2 forbids: skipped, one issue each.
+  EXPECT_EQ(r.profiles.size(), 37u);
+  const auto key_share_issues = std::count_if(r.issues.begin(), r.issues.end(), [](auto& i) {
+    return i.message.find("no key_share") != std::string::npos;
+  });
+  EXPECT_EQ(key_share_issues, 29);
+  EXPECT_EQ(find(r, "tls-client-safari_ios_18_5"), nullptr);
+  EXPECT_EQ(find(r, "tls-client-firefox_135"), nullptr);
   const Profile* ok = find(r, "tls-client-okhttp4_android_13");
   ASSERT_NE(ok, nullptr);
   EXPECT_EQ(ok->name, "okhttp");
   EXPECT_EQ(ok->version, "4");
   EXPECT_EQ(ok->os, "Android");
   EXPECT_EQ(ok->os_flavor, "13");
-  const Profile* ios = find(r, "tls-client-safari_ios_18_5");
-  ASSERT_NE(ios, nullptr);
-  EXPECT_EQ(ios->version, "18.5");
-  EXPECT_EQ(ios->os, "iOS");
+  const Profile* opera = find(r, "tls-client-opera_91");
+  ASSERT_NE(opera, nullptr);
+  EXPECT_EQ(opera->version, "91");
   const Profile* c133 = find(r, "tls-client-chrome_133");
   ASSERT_NE(c133, nullptr);
   EXPECT_EQ(c133->groups, (std::vector<uint16_t>{0x0a0a, 25497, 29, 23, 24}));
@@ -146,6 +153,21 @@ TEST(TlsClient, ValuesThatAreNotWireValuesAreReported) {
   ASSERT_EQ(r.issues.size(), 3u);
   EXPECT_NE(r.issues[0].message.find("70000"), std::string::npos);
   EXPECT_NE(r.issues[2].message.find("Bogus"), std::string::npos);
+}
+
+TEST(TlsClient, Tls13HelloWithoutKeyShareIsSkipped) {
+  const SourceText no_key_share{"x/safari_ios_18_5.json", R"({"cipher_suites": [4865],
+      "extensions": [{"type": "SupportedCurves", "data": [29]},
+                     {"type": "SupportedVersions", "data": [772]}]})"};
+  const auto r = import_tls_client(no_key_share);
+  EXPECT_TRUE(r.profiles.empty());
+  ASSERT_EQ(r.issues.size(), 1u);
+  EXPECT_NE(r.issues[0].message.find("RFC 8446"), std::string::npos);
+
+  const SourceText tls12{"x/safari_ios_18_5.json", R"({"cipher_suites": [49195],
+      "extensions": [{"type": "SupportedCurves", "data": [29]},
+                     {"type": "SupportedVersions", "data": [771]}]})"};
+  EXPECT_EQ(import_tls_client(tls12).profiles.size(), 1u);  // TLS 1.2 needs no key_share
 }
 
 TEST(Ja4Mapping, EveryRowVerbatim) {

@@ -94,32 +94,32 @@ Result<Dhcpv4Message, DhcpError> parse_dhcpv4(Bytes payload) noexcept {
   ByteReader r(payload);
   Dhcpv4Message m;
   auto op = r.u8();
-  if (!op || !r.skip(kFixedHeader - 1)) return Unexpected(DhcpError::kTooShort);
+  if (!op || !r.skip(kFixedHeader - 1)) return Unexpected{DhcpError::kTooShort};
   auto cookie = r.u32();
-  if (!cookie) return Unexpected(DhcpError::kTooShort);
-  if ((*op != 1 && *op != 2) || *cookie != kMagicCookie) return Unexpected(DhcpError::kNotDhcp);
+  if (!cookie) return Unexpected{DhcpError::kTooShort};
+  if ((*op != 1 && *op != 2) || *cookie != kMagicCookie) return Unexpected{DhcpError::kNotDhcp};
   m.op = *op;
   while (!r.empty()) {
     const uint8_t code = *r.u8();
     if (code == kPad) continue;
     if (code == kEnd) break;
     auto value = r.length_prefixed<1>();
-    if (!value) return Unexpected(DhcpError::kBadOption);
+    if (!value) return Unexpected{DhcpError::kBadOption};
     if (m.options.size() < limits::kMaxOptions) read_v4_option(code, *value, m);
   }
   return m;
 }
 
 Result<Dhcpv6Message, DhcpError> parse_dhcpv6(Bytes payload) noexcept {
-  if (payload.size() < kClientHeader) return Unexpected(DhcpError::kTooShort);
+  if (payload.size() < kClientHeader) return Unexpected{DhcpError::kTooShort};
   Dhcpv6Message m;
   m.type = payload[0];
-  if (m.type == 0) return Unexpected(DhcpError::kNotDhcp);
+  if (m.type == 0) return Unexpected{DhcpError::kNotDhcp};
   const bool relay = m.type == kRelayForward || m.type == kRelayReply;
   const size_t header = relay ? kRelayHeader : kClientHeader;
-  if (payload.size() < header) return Unexpected(DhcpError::kTooShort);
+  if (payload.size() < header) return Unexpected{DhcpError::kTooShort};
   if (!read_v6_options(payload.subspan(header), 0, 0, m)) {
-    return Unexpected(DhcpError::kBadOption);
+    return Unexpected{DhcpError::kBadOption};
   }
   return m;
 }

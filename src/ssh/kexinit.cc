@@ -40,14 +40,14 @@ const char* describe(SshError e) noexcept {
 Result<KexInit, SshError> parse_kexinit(Bytes payload) noexcept {
   ByteReader r(payload);
   auto code = r.u8();
-  if (!code || *code != kMsgKexinit) return Unexpected(SshError::kNotKexinit);
-  if (!r.skip(kCookieSize)) return Unexpected(SshError::kTruncated);
+  if (!code || *code != kMsgKexinit) return Unexpected{SshError::kNotKexinit};
+  if (!r.skip(kCookieSize)) return Unexpected{SshError::kTruncated};
   KexInit k;
   for (std::string* field :
        {&k.kex, &k.host_key, &k.encryption_c2s, &k.encryption_s2c, &k.mac_c2s, &k.mac_s2c,
         &k.compression_c2s, &k.compression_s2c, &k.languages_c2s, &k.languages_s2c}) {
     auto list = name_list(r);
-    if (!list) return Unexpected(SshError::kTruncated);
+    if (!list) return Unexpected{SshError::kTruncated};
     *field = std::move(*list);
   }
   return k;

@@ -36,24 +36,25 @@ void Analyzer::add_frame(const Frame& frame) {
 }
 
 void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
-  auto packet = tcp::parse_ip_packet(ip);
+  tcp::Packet& packet = packet_;
+  std::optional<tcp::PacketError> error = tcp::parse_ip_packet_into(ip, packet);
   // Tunnels are unwrapped before flow lookup, so the flows inside are the ones analysed. tshark
   // numbers the outer UDP stream of a UDP tunnel too (before the inner ones): so do we.
   size_t depth = 0;
   TtlAsReferencesRead ttl;  // JA4L's TTL (capture/latency.h)
-  for (; packet && depth < kMaxTunnelDepth; ++depth) {
-    ttl.note(packet->ip);
-    auto inner = inner_ip_packet(*packet);
+  for (; !error && depth < kMaxTunnelDepth; ++depth) {
+    ttl.note(packet.ip);
+    auto inner = inner_ip_packet(packet);
     // Not a tunnel, or one that carries nothing we decode (a GTP-U echo, PPTP): the packet is
     // analysed as what it is.
     if (!inner &&
         (inner.error() == TunnelError::kNotTunnel || inner.error() == TunnelError::kUnsupported)) {
       break;
     }
-    if (packet->transport == tcp::Packet::Transport::kUdp) {
-      packet->timestamp_us = timestamp_us;  // the outer flow's activity (live capture)
+    if (packet.transport == tcp::Packet::Transport::kUdp) {
+      packet.timestamp_us = timestamp_us;  // the outer flow's activity (live capture)
       int direction = 0;
-      (void)flows_.flow_for(*packet, direction, counters_);
+      (void)flows_.flow_for(packet, direction, counters_);
     }
     if (!inner) {
       if (inner.error() == TunnelError::kNotIp) {
@@ -64,30 +65,30 @@ void Analyzer::add_ip_packet(int64_t timestamp_us, Bytes ip) {
       return;
     }
     ++counters_.tunnel_layers;
-    packet = tcp::parse_ip_packet(*inner);
+    error = tcp::parse_ip_packet_into(*inner, packet);  // `inner` points into the frame
   }
-  if (packet && depth == kMaxTunnelDepth && inner_ip_packet(*packet)) ++counters_.tunnels_too_deep;
-  if (!packet) {
-    if (packet.error() == tcp::PacketError::kFragment) {
+  if (!error && depth == kMaxTunnelDepth && inner_ip_packet(packet)) ++counters_.tunnels_too_deep;
+  if (error) {
+    if (*error == tcp::PacketError::kFragment) {
       ++counters_.fragments;
     } else {
       ++counters_.ip_errors;
     }
     return;
   }
-  if (packet->truncated) ++counters_.truncated;
-  packet->timestamp_us = timestamp_us;
-  ttl.note(packet->ip);
-  packet->outer_ttl = ttl.value();
-  switch (packet->transport) {
+  if (packet.truncated) ++counters_.truncated;
+  packet.timestamp_us = timestamp_us;
+  ttl.note(packet.ip);
+  packet.outer_ttl = ttl.value();
+  switch (packet.transport) {
     case tcp::Packet::Transport::kTcp:
-      add_tcp(*packet);
+      add_tcp(packet);
       break;
     case tcp::Packet::Transport::kUdp: {
       int direction = 0;
-      Flow& flow = flows_.flow_for(*packet, direction, counters_);
+      Flow& flow = flows_.flow_for(packet, direction, counters_);
       // QUIC (capture/quic_flow.h), its 1-RTT packets opened with the key log if any
-      add_udp_datagram(flow, direction, *packet, counters_, flows_.key_log());
+      add_udp_datagram(flow, direction, packet, counters_, flows_.key_log());
       break;
     }
     case tcp::Packet::Transport::kOther:

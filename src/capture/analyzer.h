@@ -26,6 +26,9 @@ class Analyzer {
   // TLS secrets to decrypt with (`--keylog`, a pcapng's secrets blocks); `key_log` outlives
   // the analyzer. Set before the first frame.
   void set_key_log(const decrypt::KeyLog* key_log) noexcept { flows_.set_key_log(key_log); }
+  // Only these fingerprints are computed (`analyze --fields`; record_fields.h). Set before the
+  // first frame.
+  void set_fingerprints(FingerprintMask compute) noexcept { flows_.set_fingerprints(compute); }
 
   void add_frame(const Frame& frame);
   // `ip` starts at the IP header.
@@ -44,6 +47,7 @@ class Analyzer {
   void add_tcp(const tcp::Packet& packet);
 
   AnalyzerCounters counters_;
+  tcp::Packet packet_;  // every frame is parsed into this one (tcp/packet.h)
   FlowTable flows_;
   LiveLimits live_;
 };

@@ -65,6 +65,8 @@ class FlowTable {
   // TCP streams made from now on also decrypt TLS with these secrets (nullptr: none).
   void set_key_log(const decrypt::KeyLog* key_log) noexcept { key_log_ = key_log; }
   [[nodiscard]] const decrypt::KeyLog* key_log() const noexcept { return key_log_; }
+  // TCP streams made from now on compute only these fingerprints (record_fields.h).
+  void set_fingerprints(FingerprintMask compute) noexcept { compute_ = compute; }
 
   // The flow this packet belongs to, made (and numbered) when new; `direction` is 0 when the
   // packet comes from the flow's first sender. A SYN that starts a new conversation on a known
@@ -110,6 +112,7 @@ class FlowTable {
   size_t max_flows_;
   Emit emit_;
   const decrypt::KeyLog* key_log_ = nullptr;
+  FingerprintMask compute_ = kAllFingerprints;
   uint64_t next_stream_[2] = {0, 0};  // udp, tcp
   Map flows_;
   std::list<FlowKey> lru_;  // most recently active first

@@ -2,28 +2,70 @@
 
 #include <pcap/pcap.h>
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+
+#include "capture/link_layer.h"
+#include "capture/mapped_pcap.h"
 
 namespace fp::capture {
 
 struct PcapReader::Handle {
   pcap_t* pcap = nullptr;
+  std::unique_ptr<MappedPcap> mapped;  // a classic pcap file: its records are read from here
+  std::unique_ptr<char[]> buffer;      // else the FILE's buffer (glibc ignores a size without one)
   ~Handle() {
     if (pcap != nullptr) pcap_close(pcap);
   }
 };
 
+namespace {
+
+constexpr size_t kReadBuffer = size_t{1} << 20;
+
+// The stream libpcap reads `path` through. A classic pcap file is also mapped, and libpcap then
+// reads only its header; any other file gets a 1 MiB buffer: libpcap reads each record with two
+// freads, and stdio's default buffer made that one read(2) per 4 KiB.
+FILE* open_stream(const std::string& path, PcapReader::Handle& handle, std::string& error) {
+  if (path == "-") return stdin;  // as pcap_open_offline reads "-"; pcap_close leaves stdin open
+  handle.mapped = MappedPcap::open(path);
+  FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) {
+    error = path + ": " + std::strerror(errno);
+    return nullptr;
+  }
+  if (!handle.mapped) {
+    handle.buffer = std::make_unique_for_overwrite<char[]>(kReadBuffer);
+    std::setvbuf(file, handle.buffer.get(), _IOFBF, kReadBuffer);
+  }
+  return file;
+}
+
+}  // namespace
+
 std::unique_ptr<PcapReader> PcapReader::open(const std::string& path, std::string& error) {
+  auto handle = std::make_unique<Handle>();
+  FILE* file = open_stream(path, *handle, error);
+  if (file == nullptr) return nullptr;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
   // Nanosecond precision when the file has it; otherwise libpcap scales microseconds up.
-  pcap_t* pcap =
-      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
+  pcap_t* pcap = pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (pcap == nullptr) {
+    if (file != stdin) std::fclose(file);
     error = errbuf;
     return nullptr;
   }
-  auto handle = std::make_unique<Handle>();
   handle->pcap = pcap;
+  if (handle->mapped) {
+    // The largest snapshot length of every link type we read is libpcap's 262144; others are read
+    // by libpcap, which knows theirs.
+    if (link_type_supported(pcap_datalink(pcap))) {
+      handle->mapped->set_snapshot(static_cast<uint32_t>(pcap_snapshot(pcap)));
+    } else {
+      handle->mapped.reset();
+    }
+  }
   return std::unique_ptr<PcapReader>(new PcapReader(std::move(handle)));
 }
 
@@ -57,6 +99,11 @@ PcapReader::PcapReader(std::unique_ptr<Handle> handle) : handle_(std::move(handl
 PcapReader::~PcapReader() = default;
 
 std::optional<Frame> PcapReader::next() {
+  if (handle_->mapped) {
+    auto frame = handle_->mapped->next(link_type_);
+    if (!frame) error_ = handle_->mapped->error();
+    return frame;
+  }
   pcap_pkthdr* header = nullptr;
   const u_char* data = nullptr;
   const int rc = pcap_next_ex(handle_->pcap, &header, &data);
@@ -75,6 +122,7 @@ std::optional<Frame> PcapReader::next() {
 }
 
 uint64_t PcapReader::position() const noexcept {
+  if (handle_->mapped) return handle_->mapped->position();
   FILE* file = pcap_file(handle_->pcap);
   if (file == nullptr) return 0;
   const long pos = std::ftell(file);

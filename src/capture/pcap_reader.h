@@ -37,8 +37,10 @@ class PcapReader {
   // Bytes of the file consumed so far, for a progress bar.
   [[nodiscard]] uint64_t position() const noexcept;
 
- private:
+ // libpcap's handle and what it reads from (opaque; pcap_reader.cc).
   struct Handle;
+
+ private:
   explicit PcapReader(std::unique_ptr<Handle> handle);
 
   std::unique_ptr<Handle> handle_;

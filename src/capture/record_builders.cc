@@ -12,29 +12,33 @@
 
 namespace fp::capture {
 
-TlsClientRecord client_record(const tls::ClientHello& hello) {
+TlsClientRecord client_record(const tls::ClientHello& hello, FingerprintMask compute) {
   TlsClientRecord r;
   r.server_name = hello.server_name;
-  tls::Ja4 j = tls::ja4(hello);
-  r.ja4 = std::move(j.ja4);
-  r.ja4_r = std::move(j.ja4_r);
-  r.ja4_o = std::move(j.ja4_o);
-  r.ja4_ro = std::move(j.ja4_ro);
-  r.ja4_stable = tls::ja4_stable(hello);
-  r.ja3 = tls::ja3(hello);
-  r.ja3n = tls::ja3n(hello);
-  r.peetprint = tls::peetprint(hello);
+  if (compute & kJa4) {
+    tls::Ja4 j = tls::ja4(hello);
+    r.ja4 = std::move(j.ja4);
+    r.ja4_r = std::move(j.ja4_r);
+    r.ja4_o = std::move(j.ja4_o);
+    r.ja4_ro = std::move(j.ja4_ro);
+  }
+  if (compute & kJa4Stable) r.ja4_stable = tls::ja4_stable(hello);
+  if (compute & kJa3) r.ja3 = tls::ja3(hello);
+  if (compute & kJa3n) r.ja3n = tls::ja3n(hello);
+  if (compute & kPeetprint) r.peetprint = tls::peetprint(hello);
   r.alpn = hello.alpn;
   r.sslv2_compatible = hello.sslv2_compatible;
   return r;
 }
 
-TlsServerRecord server_record(const tls::ServerHello& hello) {
+TlsServerRecord server_record(const tls::ServerHello& hello, FingerprintMask compute) {
   TlsServerRecord r;
-  tls::Ja4s j = tls::ja4s(hello);
-  r.ja4s = std::move(j.ja4s);
-  r.ja4s_r = std::move(j.ja4s_r);
-  r.ja3s = tls::ja3s(hello);
+  if (compute & kJa4s) {
+    tls::Ja4s j = tls::ja4s(hello);
+    r.ja4s = std::move(j.ja4s);
+    r.ja4s_r = std::move(j.ja4s_r);
+  }
+  if (compute & kJa3s) r.ja3s = tls::ja3s(hello);
   r.hello_retry_request = hello.hello_retry_request;
   return r;
 }
@@ -58,8 +62,9 @@ HttpRecord http_record(const http::HttpRequest& request) {
   return r;
 }
 
-void add_syn(const tcp::Packet& syn, StreamRecord& record) {
-  record.ja4t = tcp::ja4t(syn.tcp);
+void add_syn(const tcp::Packet& syn, StreamRecord& record, FingerprintMask compute) {
+  if (compute & kJa4t) record.ja4t = tcp::ja4t(syn.tcp);
+  if (!(compute & kP0f)) return;
   tcp::P0fSignature sig = tcp::p0f_signature(syn);
   record.p0f_signature = std::move(sig.raw);
   record.ttl_distance = sig.distance;

@@ -3,6 +3,7 @@
 // capture layer calls the fingerprint functions, shared by every source of messages.
 
 #include "capture/record.h"
+#include "capture/record_fields.h"
 #include "http/http2.h"
 #include "http/request.h"
 #include "tls/client_hello.h"
@@ -10,11 +11,15 @@
 
 namespace fp::capture {
 
-[[nodiscard]] TlsClientRecord client_record(const tls::ClientHello& hello);
-[[nodiscard]] TlsServerRecord server_record(const tls::ServerHello& hello);
+// `compute` (record_fields.h): the fingerprints wanted; the others are left empty.
+[[nodiscard]] TlsClientRecord client_record(const tls::ClientHello& hello,
+                                            FingerprintMask compute = kAllFingerprints);
+[[nodiscard]] TlsServerRecord server_record(const tls::ServerHello& hello,
+                                            FingerprintMask compute = kAllFingerprints);
 [[nodiscard]] HttpRecord http_record(const http::HttpRequest& request);
 // The SYN's JA4T, p0f signature and TTL distance into `record`.
-void add_syn(const tcp::Packet& syn, StreamRecord& record);
+void add_syn(const tcp::Packet& syn, StreamRecord& record,
+             FingerprintMask compute = kAllFingerprints);
 // The HTTP/2 preface's Akamai fingerprint, frame list and first request into `record`.
 void add_http2_preface(const http::Http2Preface& preface, StreamRecord& record);
 

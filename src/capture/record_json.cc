@@ -168,9 +168,13 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
 std::string to_json_line(const StreamRecord& record) {
   std::string out;
   out.reserve(2048);
+  append_json_line(record, out);
+  return out;
+}
+
+void append_json_line(const StreamRecord& record, std::string& out) {
   JsonWriter w(out);
   write_record(w, record);
-  return out;
 }
 
 std::string client_hello_json(const TlsClientRecord& hello, int indent) {
@@ -182,6 +186,18 @@ std::string client_hello_json(const TlsClientRecord& hello, int indent) {
   put_client(w, hello);
   w.end_object();
   return out;
+}
+
+bool append_json_fields(const StreamRecord& record, const FieldSelection& fields, int indent,
+                        std::string& out) {
+  const size_t start = out.size();
+  JsonWriter w(out, indent, indent > 0 ? 1 : 0);
+  w.keep_only(&fields.keys);
+  write_record(w, record);
+  const size_t identifiers = (record.file.empty() ? 0 : 1) + (record.transport.empty() ? 0 : 1);
+  if (w.top_level_members() > identifiers) return true;
+  out.resize(start);
+  return false;
 }
 
 std::string to_json_pretty(const StreamRecord& record, int indent) {

@@ -68,10 +68,10 @@ void TcpStreamAnalyzer::on_syn(int direction, const tcp::Packet& packet, StreamR
   const bool ack = packet.tcp.has(tcp::flag::kAck);
   if (!ack && !client_syn_seen_ && direction == 0) {
     client_syn_seen_ = true;
-    add_syn(packet, record);
+    add_syn(packet, record, compute_);
   } else if (ack && !server_syn_ack_seen_) {
     server_syn_ack_seen_ = true;
-    record.ja4ts = tcp::ja4ts(packet.tcp);
+    if (compute_ & kJa4ts) record.ja4ts = tcp::ja4ts(packet.tcp);
   }
 }
 
@@ -214,7 +214,7 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
       }
       hello->record_version = m.record_version;
       auto& slot = record.tls ? record.tls_retry : record.tls;
-      if (!slot) slot = client_record(*hello);
+      if (!slot) slot = client_record(*hello, compute_);
     } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello)) {
       auto hello = tls::parse_server_hello(m.body);
       if (!hello) {
@@ -222,8 +222,9 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
         continue;
       }
       hello->record_version = m.record_version;
-      if (!record.tls_server) record.tls_server = server_record(*hello);
-    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kCertificate)) {
+      if (!record.tls_server) record.tls_server = server_record(*hello, compute_);
+    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kCertificate) &&
+               (compute_ & kJa4x)) {
       add_certificates(m.body, false, record, counters);  // plaintext: TLS 1.2 and older
     }
   }

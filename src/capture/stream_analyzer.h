@@ -13,6 +13,7 @@
 #include "capture/latency.h"
 #include "capture/proxy_handshake.h"
 #include "capture/record.h"
+#include "capture/record_fields.h"
 #include "capture/tcp_reassembly.h"
 #include "capture/tls_decrypt_flow.h"
 #include "ssh/session.h"
@@ -26,8 +27,10 @@ class TcpStreamAnalyzer {
  public:
   TcpStreamAnalyzer() = default;
   // With a key log, TLS inside the stream is also decrypted (capture/tls_decrypt_flow.h).
-  explicit TcpStreamAnalyzer(const decrypt::KeyLog* key_log)
-      : decrypt_(key_log ? std::make_unique<TlsDecryptFlow>(*key_log) : nullptr) {}
+  // `compute`: the fingerprints wanted (record_fields.h).
+  TcpStreamAnalyzer(const decrypt::KeyLog* key_log, FingerprintMask compute)
+      : decrypt_(key_log ? std::make_unique<TlsDecryptFlow>(*key_log) : nullptr),
+        compute_(compute) {}
 
   // `direction` 0 is the sender of the stream's first packet, 1 the other side.
   void on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
@@ -57,6 +60,7 @@ class TcpStreamAnalyzer {
 
  private:
   std::unique_ptr<TlsDecryptFlow> decrypt_;  // only with a key log
+  FingerprintMask compute_ = kAllFingerprints;
   enum class State : uint8_t { kUnknown, kTls, kHttp1, kHttp2, kDns, kDone };
   struct Direction {
     TcpDirection bytes;

@@ -1,4 +1,4 @@
-// `fingerprint analyze [--format jsonl|json|table] [--identify [--db DIR] [--p0f-db FILE]
+// `fingerprint analyze [--format jsonl|json|table] [--fields K,...] [--identify [--db DIR] [--p0f-db FILE]
 // [--models DIR]] FILE...`: one record per stream, with its `identity` when asked.
 #include <CLI/CLI.hpp>
 
@@ -33,6 +33,7 @@ struct AnalyzeOptions {
   std::string p0f_db;
   std::string models;
   std::string keylog;  // NSS key log file: decrypt TLS whose secrets it holds
+  std::string fields;  // `--fields ja3,ja4`: only these keys
 };
 
 // `--stats`: every counter (capture/counters.h), as `name value` pairs on one stderr line.
@@ -61,7 +62,7 @@ void add_identity(const identify::Identifier& identifier, const identify::P0fDat
 // Reads one file to the writer. Returns false when the file could not be read whole.
 bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWriter& writer,
                   const identify::Identifier* identifier, const identify::P0fDatabase* p0f,
-                  const decrypt::KeyLog* keylog) {
+                  const decrypt::KeyLog* keylog, const capture::FieldSelection* fields) {
   std::string error;
   auto reader = capture::PcapReader::open(path, error);
   if (!reader) {
@@ -87,6 +88,8 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
     writer.write(std::move(r));
   });
   if (key_log) analyzer.set_key_log(&*key_log);
+  // --identify reads every fingerprint of the record, whichever keys are written.
+  if (fields && !identifier) analyzer.set_fingerprints(fields->compute);
   uint64_t frames = 0;
   while (auto frame = reader->next()) {
     analyzer.add_frame(*frame);
@@ -104,6 +107,16 @@ bool analyze_file(const std::string& path, bool tag_file, bool stats, RecordWrit
 }
 
 int run_analyze(const AnalyzeOptions& options) {
+  std::optional<capture::FieldSelection> fields;
+  if (!options.fields.empty()) {
+    std::string error;
+    if (options.format == "table" ||
+        !capture::parse_field_list(options.fields, fields.emplace(), error)) {
+      if (error.empty()) error = "--fields works with --format jsonl or json";
+      std::fprintf(stderr, "fingerprint: %s\n", error.c_str());
+      return kExitUsage;
+    }
+  }
   std::unique_ptr<const identify::IdentityModel> model;  // outlives the identifier
   std::unique_ptr<identify::Identifier> identifier;
   std::optional<identify::P0fDatabase> p0f;
@@ -125,11 +138,12 @@ int run_analyze(const AnalyzeOptions& options) {
   }
   decrypt::KeyLog keylog;
   if (!options.keylog.empty() && !read_key_log_file(options.keylog, keylog)) return kExitUsage;
-  auto writer = make_record_writer(options.format, stdout);
+  auto writer = make_record_writer(options.format, stdout, fields ? &*fields : nullptr);
   bool all_read = true;
   for (const auto& file : options.files) {
     all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer,
-                             identifier.get(), p0f ? &*p0f : nullptr, &keylog);
+                             identifier.get(), p0f ? &*p0f : nullptr, &keylog,
+                             fields ? &*fields : nullptr);
   }
   writer->finish();
   return all_read ? kExitOk : kExitDamagedInput;
@@ -142,6 +156,9 @@ void add_analyze_command(CLI::App& app, int& exit_status) {
   CLI::App* cmd = app.add_subcommand("analyze", "Fingerprint every stream of pcap/pcapng files");
   cmd->add_option("--format", options->format, "Output: jsonl (default), json or table")
       ->check(CLI::IsMember({"jsonl", "json", "table"}));
+  cmd->add_option("--fields", options->fields,
+                  "Only these record keys, comma-separated (e.g. ja3,ja4); records with none "
+                  "are left out, and fingerprints no key needs are not computed");
   cmd->add_flag("--stats", options->stats, "Print per-file counters to stderr");
   cmd->add_flag("--identify", options->identify, "Add each record's identity (client, TLS, OS)");
   cmd->add_option("--db", options->db, "Profile folder for --identify (default: data/profiles)");

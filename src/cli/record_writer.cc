@@ -11,16 +11,24 @@ namespace {
 
 class JsonLinesWriter final : public RecordWriter {
  public:
-  explicit JsonLinesWriter(std::FILE* out) : out_(out) {}
+  JsonLinesWriter(std::FILE* out, const capture::FieldSelection* fields)
+      : out_(out), fields_(fields) {}
   void write(capture::StreamRecord&& record) override {
-    const std::string line = capture::to_json_line(record);
-    std::fwrite(line.data(), 1, line.size(), out_);
-    std::fputc('\n', out_);
+    line_.clear();  // one buffer for every line: no allocation per record once it has grown
+    if (fields_) {
+      if (!capture::append_json_fields(record, *fields_, 0, line_)) return;
+    } else {
+      capture::append_json_line(record, line_);
+    }
+    line_ += '\n';
+    std::fwrite(line_.data(), 1, line_.size(), out_);
   }
   void finish() override { std::fflush(out_); }
 
  private:
   std::FILE* out_;
+  const capture::FieldSelection* fields_;
+  std::string line_;
 };
 
 // Keeps records to sort them: the array and the table are read by people, in stream order.
@@ -43,19 +51,29 @@ class SortedWriter : public RecordWriter {
 
 class JsonArrayWriter final : public SortedWriter {
  public:
-  explicit JsonArrayWriter(std::FILE* out) : out_(out) {}
+  JsonArrayWriter(std::FILE* out, const capture::FieldSelection* fields)
+      : out_(out), fields_(fields) {}
 
  private:
   void emit(const std::vector<capture::StreamRecord>& records) override {
     std::fputs("[", out_);
-    for (size_t i = 0; i < records.size(); ++i) {
-      std::fputs(i == 0 ? "\n  " : ",\n  ", out_);
-      std::fputs(capture::to_json_pretty(records[i], 2).c_str(), out_);
+    bool first = true;
+    for (const capture::StreamRecord& record : records) {
+      std::string text;
+      if (fields_) {
+        if (!capture::append_json_fields(record, *fields_, 2, text)) continue;
+      } else {
+        text = capture::to_json_pretty(record, 2);
+      }
+      std::fputs(first ? "\n  " : ",\n  ", out_);
+      std::fputs(text.c_str(), out_);
+      first = false;
     }
-    std::fputs(records.empty() ? "]\n" : "\n]\n", out_);
+    std::fputs(first ? "]\n" : "\n]\n", out_);
     std::fflush(out_);
   }
   std::FILE* out_;
+  const capture::FieldSelection* fields_;
 };
 
 class TableWriter final : public SortedWriter {
@@ -72,9 +90,10 @@ class TableWriter final : public SortedWriter {
 
 }  // namespace
 
-std::unique_ptr<RecordWriter> make_record_writer(const std::string& format, std::FILE* out) {
-  if (format == "jsonl") return std::make_unique<JsonLinesWriter>(out);
-  if (format == "json") return std::make_unique<JsonArrayWriter>(out);
+std::unique_ptr<RecordWriter> make_record_writer(const std::string& format, std::FILE* out,
+                                                 const capture::FieldSelection* fields) {
+  if (format == "jsonl") return std::make_unique<JsonLinesWriter>(out, fields);
+  if (format == "json") return std::make_unique<JsonArrayWriter>(out, fields);
   if (format == "table") return std::make_unique<TableWriter>(out);
   return nullptr;
 }

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "capture/record.h"
+#include "capture/record_fields.h"
 
 namespace fp::cli {
 
@@ -17,8 +18,9 @@ class RecordWriter {
   virtual void finish() = 0;
 };
 
-// nullptr for an unknown format name.
-[[nodiscard]] std::unique_ptr<RecordWriter> make_record_writer(const std::string& format,
-                                                               std::FILE* out);
+// nullptr for an unknown format name. With `fields` (`--fields`; jsonl and json only, and it
+// outlives the writer) only those keys are written, and records with none of them are left out.
+[[nodiscard]] std::unique_ptr<RecordWriter> make_record_writer(
+    const std::string& format, std::FILE* out, const capture::FieldSelection* fields = nullptr);
 
 }  // namespace fp::cli

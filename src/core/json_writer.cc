@@ -1,6 +1,9 @@
 #include "core/json_writer.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdint>
+#include <cstring>
 
 namespace fp {
 namespace {
@@ -33,11 +36,28 @@ void append_escape(std::string& out, char c) {
   }
 }
 
-// Runs of characters that need no escape are appended whole: fingerprints are long and plain.
+// Whether one of 8 bytes is '"', '\\' or below 0x20: the "has zero byte" and "has byte less
+// than n" bit tricks, exact for every byte value.
+bool word_needs_escape(uint64_t word) {
+  constexpr uint64_t kOnes = 0x0101010101010101, kHigh = 0x8080808080808080;
+  const auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  const uint64_t below_space = (word - kOnes * 0x20) & ~word & kHigh;
+  return (below_space | has_zero(word ^ (kOnes * '"')) | has_zero(word ^ (kOnes * '\\'))) != 0;
+}
+
+// Runs of characters that need no escape are appended whole: fingerprints are long and plain,
+// so they are scanned 8 bytes at a time.
 void append_escaped(std::string& out, std::string_view text) {
   out += '"';
   size_t start = 0;
   for (size_t i = 0; i < text.size(); ++i) {
+    while (i + 8 <= text.size()) {
+      uint64_t word;
+      std::memcpy(&word, text.data() + i, sizeof word);
+      if (word_needs_escape(word)) break;
+      i += 8;
+    }
+    if (i == text.size()) break;
     if (!needs_escape(text[i])) continue;
     out.append(text, start, i - start);
     append_escape(out, text[i]);
@@ -66,7 +86,22 @@ void JsonWriter::before_value() {
   newline();
 }
 
+bool JsonWriter::skip_scalar() noexcept {
+  if (!skipping_) return false;
+  if (skip_depth_ == 0) skipping_ = false;  // the left-out member's value is done
+  return true;
+}
+
 void JsonWriter::key(std::string_view name) {
+  if (skipping_) return;
+  if (has_items_.size() == 1) {
+    if (keep_only_ &&
+        std::find(keep_only_->begin(), keep_only_->end(), name) == keep_only_->end()) {
+      skipping_ = true;
+      return;
+    }
+    ++top_level_members_;
+  }
   before_value();
   append_escaped(out_, name);
   out_ += indent_ > 0 ? ": " : ":";
@@ -74,12 +109,20 @@ void JsonWriter::key(std::string_view name) {
 }
 
 void JsonWriter::open(char bracket) {
+  if (skipping_) {
+    ++skip_depth_;
+    return;
+  }
   before_value();
   out_ += bracket;
   has_items_.push_back(false);
 }
 
 void JsonWriter::close(char bracket) {
+  if (skipping_) {
+    if (--skip_depth_ == 0) skipping_ = false;
+    return;
+  }
   const bool had_items = has_items_.back();
   has_items_.pop_back();
   if (had_items) newline();
@@ -87,11 +130,13 @@ void JsonWriter::close(char bracket) {
 }
 
 void JsonWriter::string(std::string_view text) {
+  if (skip_scalar()) return;
   before_value();
   append_escaped(out_, text);
 }
 
 void JsonWriter::number(uint64_t value) {
+  if (skip_scalar()) return;
   before_value();
   char digits[24];
   const auto result = std::to_chars(digits, digits + sizeof digits, value);
@@ -99,11 +144,13 @@ void JsonWriter::number(uint64_t value) {
 }
 
 void JsonWriter::boolean(bool value) {
+  if (skip_scalar()) return;
   before_value();
   out_ += value ? "true" : "false";
 }
 
 void JsonWriter::raw(std::string_view json) {
+  if (skip_scalar()) return;
   before_value();
   out_ += json;
 }

@@ -16,6 +16,12 @@ class JsonWriter {
   explicit JsonWriter(std::string& out, int indent = 0, int depth = 0)
       : out_(out), indent_(indent), depth_(depth) {}
 
+  // Only these members of the outermost object are written, each whole with its value; the
+  // others are passed over (`analyze --fields`). `keys` outlives the writer; nullptr: all.
+  void keep_only(const std::vector<std::string>* keys) noexcept { keep_only_ = keys; }
+  // Members of the outermost object written so far.
+  [[nodiscard]] size_t top_level_members() const noexcept { return top_level_members_; }
+
   void begin_object() { open('{'); }
   void end_object() { close('}'); }
   void begin_array() { open('['); }
@@ -43,12 +49,18 @@ class JsonWriter {
   void close(char bracket);
   void before_value();
   void newline();
+  // While a member left out by keep_only() is passed over: true for a scalar value done.
+  bool skip_scalar() noexcept;
 
   std::string& out_;
   int indent_;
   int depth_;
   std::vector<bool> has_items_;  // per open container: whether it holds an item yet
   bool after_key_ = false;
+  const std::vector<std::string>* keep_only_ = nullptr;
+  size_t top_level_members_ = 0;
+  bool skipping_ = false;  // passing over a member left out
+  int skip_depth_ = 0;     // containers opened inside it
 };
 
 }  // namespace fp

@@ -1,8 +1,11 @@
 #include "http/hpack_huffman.h"
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace fp::http {
 namespace {
@@ -140,25 +143,30 @@ constexpr Decoded decode_canonical(uint32_t window, int from_bits) noexcept {
 }
 
 // One lookup decodes the codes that lie whole in the next 12 bits: two when both are short (a
-// header's letters and digits take 5 to 7 bits), so the decoder's serial chain (shift, load,
+// header's letters and digits take 5 to 7 bits), so the decoder's serial chain (load, shift,
 // shift) runs about half as often as with a symbol per step. An entry is one 32-bit word, so it
-// stays in a register: `first | second << 8 | bits << 16 | symbols << 24 | first_bits << 26`,
-// `symbols` 0 when the first code is longer than 12 bits. 16 KiB, built when this file compiles.
+// stays in a register:
+//   bits  0-5   the bits its symbols take, in the low bits so that `pending << word` is one
+//               shift (x86 takes a shift count modulo 64: no mask on the critical path)
+//   bits  8-15  the first symbol; bits 16-23 the second
+//   bits 24-25  how many symbols: 0 when the first code is longer than 12 bits
+//   bits 26-31  the first code's length
+// 16 KiB, built when this file compiles.
 constexpr int kStepBits = 12;
 
 struct Step {
   uint32_t word;
-  [[nodiscard]] constexpr char first() const noexcept { return static_cast<char>(word & 0xff); }
-  [[nodiscard]] constexpr char second() const noexcept { return static_cast<char>(word >> 8); }
-  [[nodiscard]] constexpr int bits() const noexcept { return (word >> 16) & 0xff; }
+  [[nodiscard]] constexpr int bits() const noexcept { return static_cast<int>(word & 0x3f); }
+  [[nodiscard]] constexpr char first() const noexcept { return static_cast<char>(word >> 8); }
+  [[nodiscard]] constexpr char second() const noexcept { return static_cast<char>(word >> 16); }
   [[nodiscard]] constexpr int symbols() const noexcept { return (word >> 24) & 0x3; }
-  [[nodiscard]] constexpr int first_bits() const noexcept { return word >> 26; }
+  [[nodiscard]] constexpr int first_bits() const noexcept { return static_cast<int>(word >> 26); }
 };
 
 constexpr Step make_step(Decoded one, Decoded two, int symbols) {
   const uint32_t second = symbols == 2 ? two.symbol : 0;
   const uint32_t bits = one.bits + (symbols == 2 ? two.bits : 0);
-  return {uint32_t(one.symbol) | second << 8 | bits << 16 | uint32_t(symbols) << 24 |
+  return {bits | uint32_t(one.symbol) << 8 | second << 16 | uint32_t(symbols) << 24 |
           uint32_t(one.bits) << 26};
 }
 
@@ -176,65 +184,151 @@ constexpr std::array<Step, 1u << kStepBits> steps() {
 
 constexpr std::array<Step, 1u << kStepBits> kSteps = steps();
 
+// A code longer than kStepBits, from the next 32 bits, as a one-symbol step; EOS as a step of
+// no symbols (and its 30 bits). Rare in headers: out of line, off the loop's fast path.
+[[gnu::noinline]] Step long_code(uint64_t pending) noexcept {
+  const Decoded d = decode_canonical(static_cast<uint32_t>(pending >> 32), kStepBits + 1);
+  const uint32_t symbols = d.symbol == kEos ? 0 : 1;
+  return {uint32_t(d.bits) | uint32_t(d.symbol & 0xff) << 8 | symbols << 24 |
+          uint32_t(d.bits) << 26};
+}
+
+[[gnu::always_inline]] inline uint64_t load_be64(const uint8_t* p) noexcept {
+  uint64_t v;
+  std::memcpy(&v, p, sizeof v);
+  if constexpr (std::endian::native == std::endian::little) v = __builtin_bswap64(v);
+  return v;
+}
+
+// The last 8 readable octets followed by ones, so that loads near the end stay in bounds.
+// refill() reads at most 7 octets past the string (it keeps at most 63 bits and the decoder
+// consumes only real bits), so 8 + 7 + 8 octets suffice.
+using Tail = std::array<uint8_t, 24>;
+
+// The decoding of one string: the bits loaded and not decoded yet, most significant first, at
+// the top of `pending`, then zeros or the next bits; kept left-aligned so that consuming a code
+// is one shift. Every member function is forced inline and the object stays local, so that GCC
+// keeps the state in registers (at -O2 it left a helper out of line, with the state in memory,
+// on the critical path).
+class Lane {
+ public:
+  // `readable`: octets from encoded.data() that may be loaded (at least the string's). Bits
+  // past the string are loaded but never decoded into symbols, so they may be anything.
+  Lane(Bytes encoded, size_t readable, char* out, Tail& tail) noexcept
+      : in_(encoded.data()),
+        readable_(std::max(readable, encoded.size())),
+        tail_start_(readable_ >= 8 ? readable_ - 8 : 0),
+        tail_(tail.data()),
+        remaining_(encoded.size() * 8),
+        first_(out),
+        o_(out) {
+    tail.fill(0xff);
+    if (readable_ >= 8) {
+      std::memcpy(tail.data(), in_ + tail_start_, 8);
+    } else if (readable_ > 0) {
+      std::memcpy(tail.data(), in_, readable_);
+    }
+  }
+
+  // Tops `pending_` up to 56..63 bits with one load (the bits it loads again are the same).
+  [[gnu::always_inline]] void refill() noexcept {
+    const uint8_t* at = next_ + 8 <= readable_ ? in_ + next_ : tail_ + (next_ - tail_start_);
+    pending_ |= load_be64(at) >> available_;
+    next_ += static_cast<size_t>(63 - available_) >> 3;
+    available_ |= 56;
+  }
+
+  // Decodes the next step's symbols (one or two codes); false at the end of the real bits or on
+  // EOS. Needs 12 bits loaded; loads the 30 of a long code itself.
+  [[gnu::always_inline]] bool step() noexcept {
+    Step s = kSteps[pending_ >> (64 - kStepBits)];
+    if (s.symbols() == 0) [[unlikely]] {
+      // A long code takes more than kStepBits: with fewer real bits left, this is the padding
+      // (which reads as a prefix of EOS), found without the long code's search.
+      if (remaining_ <= kStepBits) return false;
+      if (available_ < kMaxBits) refill();
+      s = long_code(pending_);
+    }
+    if (static_cast<size_t>(s.bits()) > remaining_) [[unlikely]] {
+      // Only the first code may lie in the real bits; else what is left is padding.
+      if (static_cast<size_t>(s.first_bits()) > remaining_) return false;
+      s = Step{(s.word & ~(0x3fu | 0x3u << 24)) | uint32_t(s.first_bits()) | 1u << 24};
+    }
+    if (s.symbols() == 0) [[unlikely]] {  // EOS within the real bits
+      eos_ = true;
+      return false;
+    }
+    o_[0] = s.first();
+    o_[1] = s.second();  // the bound's spare octet covers a single symbol
+    o_ += s.symbols();
+    pending_ <<= s.bits();
+    available_ -= s.bits();
+    remaining_ -= static_cast<size_t>(s.bits());
+    return true;
+  }
+
+  // A refill and two steps: 56 bits hold a long code (30) and then a step's 12.
+  [[gnu::always_inline]] bool steps() noexcept {
+    refill();
+    return step() && step();
+  }
+
+  // RFC 7541 5.2: no EOS, at most 7 bits of padding, all ones. `pending_` holds them: a step
+  // ends with at least 26 bits loaded.
+  [[nodiscard]] std::optional<size_t> finish() const noexcept {
+    if (eos_ || remaining_ >= 8) return std::nullopt;
+    if (remaining_ > 0 && (pending_ >> (64 - remaining_)) != (uint64_t{1} << remaining_) - 1) {
+      return std::nullopt;
+    }
+    return static_cast<size_t>(o_ - first_);
+  }
+
+ private:
+  const uint8_t* in_;
+  size_t readable_;
+  size_t tail_start_;
+  const uint8_t* tail_;
+  uint64_t pending_ = 0;
+  int available_ = 0;  // bits loaded into `pending_`
+  size_t next_ = 0;    // the first octet not wholly in `pending_`
+  size_t remaining_;   // real bits not decoded yet; past them, padding
+  char* const first_;
+  char* o_;
+  bool eos_ = false;
+};
+
 }  // namespace
 
-std::optional<size_t> huffman_decode(Bytes encoded, std::span<char> out) noexcept {
+std::optional<size_t> huffman_decode(Bytes encoded, std::span<char> out, size_t readable) noexcept {
   if (out.size() < huffman_decoded_bound(encoded.size())) return std::nullopt;
-  char* const first = out.data();
-  char* o = first;
-  // The bits not decoded yet, most significant first, at the top of `pending`; the rest zero.
-  // Kept left-aligned so that consuming a code is one shift on the decoding's critical path.
-  uint64_t pending = 0;
-  int available = 0;
-  size_t next = 0;
-  const auto refill = [&] {
-    while (available <= 56 && next < encoded.size()) {
-      pending |= uint64_t{encoded[next++]} << (56 - available);
-      available += 8;
-    }
-  };
-  // While 8 octets remain, refill to 57..64 bits and decode every code that lies whole in the
-  // top 32 bits, with no end-of-input checks: this loop does almost all the work.
-  while (next + 8 <= encoded.size()) {
-    refill();
-    do {
-      const Step step = kSteps[pending >> (64 - kStepBits)];
-      if (step.symbols() != 0) {
-        o[0] = step.first();
-        o[1] = step.second();  // the bound's spare octet covers a single symbol
-        o += step.symbols();
-        pending <<= step.bits();
-        available -= step.bits();
-        continue;
-      }
-      const Decoded d = decode_canonical(static_cast<uint32_t>(pending >> 32), kStepBits + 1);
-      if (d.symbol == kEos) return std::nullopt;
-      *o++ = static_cast<char>(d.symbol);
-      pending <<= d.bits;
-      available -= d.bits;
-    } while (available >= 32);
+  Tail tail;
+  Lane lane(encoded, readable, out.data(), tail);
+  while (lane.steps()) {
   }
-  // The tail, one code at a time.
-  for (;;) {
-    refill();
-    if (available < kMinBits) break;
-    // The next 32 bits; past the end, ones, so that padding reads as a prefix of EOS.
-    const uint32_t window =
-        static_cast<uint32_t>(pending >> 32) | (available >= 32 ? 0u : 0xffffffffu >> available);
-    const Step step = kSteps[window >> (32 - kStepBits)];
-    const Decoded d = step.symbols() != 0
-                          ? Decoded{uint8_t(step.first()), uint8_t(step.first_bits())}
-                          : decode_canonical(window, kStepBits + 1);
-    if (d.bits > available) break;  // only a code's prefix is left: padding, checked below
-    if (d.symbol == kEos) return std::nullopt;
-    *o++ = static_cast<char>(d.symbol);
-    pending <<= d.bits;
-    available -= d.bits;
+  return lane.finish();
+}
+
+// Two strings' serial chains (load, shift, shift per step) are independent: run side by side,
+// the processor overlaps them.
+HuffmanPair huffman_decode_pair(const HuffmanInput& a, std::span<char> out_a, const HuffmanInput& b,
+                                std::span<char> out_b) noexcept {
+  if (out_a.size() < huffman_decoded_bound(a.encoded.size()) ||
+      out_b.size() < huffman_decoded_bound(b.encoded.size())) {
+    return {};
   }
-  // RFC 7541 5.2: at most 7 bits of padding, all ones.
-  if (available >= 8) return std::nullopt;
-  if (available > 0 && pending != ~uint64_t{0} << (64 - available)) return std::nullopt;
-  return static_cast<size_t>(o - first);
+  Tail tail_a;
+  Tail tail_b;
+  Lane lane_a(a.encoded, a.readable, out_a.data(), tail_a);
+  Lane lane_b(b.encoded, b.readable, out_b.data(), tail_b);
+  bool more_a = true;
+  bool more_b = true;
+  while (more_a && more_b) {
+    more_a = lane_a.steps();
+    more_b = lane_b.steps();
+  }
+  while (more_a) more_a = lane_a.steps();
+  while (more_b) more_b = lane_b.steps();
+  return {lane_a.finish(), lane_b.finish()};
 }
 
 }  // namespace fp::http

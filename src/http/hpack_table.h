@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -59,22 +60,29 @@ class HpackDynamicTable {
 
   void evict_oldest() noexcept;
   void make_room(size_t length);
+  void reallocate(size_t capacity);
   Entry& push_slot();
   [[nodiscard]] const Entry& entry(size_t i) const noexcept;
+  // Ring position `i` modulo the ring's size, a power of two: a mask, not a division.
+  [[nodiscard]] size_t slot(size_t i) const noexcept { return i & (ring_.size() - 1); }
 
   size_t limit_;
   size_t max_size_;
   size_t size_ = 0;                            // RFC 7541 4.1 sizes of the entries held
   static constexpr size_t kInitialSlots = 32;  // a browser's first block adds about 15
+  static_assert((kInitialSlots & (kInitialSlots - 1)) == 0, "slot() masks");
+  static constexpr size_t kInitialBytes = 1024;  // and about 800 octets
 
-  // Entries oldest first in a ring of `ring_.size()` slots (at most max_size / 32 are held: an
-  // entry is at least 32).
+  // Entries oldest first in a ring of `ring_.size()` slots, a power of two (at most max_size / 32
+  // are held: an entry is at least 32).
   std::vector<Entry> ring_;
   size_t head_ = 0;   // oldest entry's slot
   size_t count_ = 0;  // entries held
-  // Entries' bytes, oldest first, in [begin_, end_); evicting advances begin_, and the live
-  // bytes move to the front only when an insert reaches the end of the buffer.
-  std::vector<char> bytes_;
+  // Entries' bytes, oldest first, in [begin_, end_) of a buffer of `capacity_` octets, left
+  // uninitialised; evicting advances begin_, and the live bytes move to the front only when an
+  // insert reaches the end of the buffer.
+  std::unique_ptr<char[]> bytes_;
+  size_t capacity_ = 0;
   size_t begin_ = 0;
   size_t end_ = 0;
 };

@@ -41,16 +41,15 @@ const ExtensionRule* find_extension(uint8_t next_header) noexcept {
   return it == kExtensions.end() ? nullptr : &*it;
 }
 
-Result<Packet, PacketError> finish(Packet packet, Bytes upper) noexcept {
+std::optional<PacketError> finish(Packet& packet, Bytes upper) noexcept {
   auto it = std::find_if(kTransports.begin(), kTransports.end(),
                          [&](const TransportRule& t) { return t.protocol == packet.ip.protocol; });
   if (it == kTransports.end()) {
     packet.transport = Packet::Transport::kOther;
     packet.payload = upper;
-    return packet;
+    return std::nullopt;
   }
-  if (auto error = it->parse(upper, packet)) return Unexpected{*error};
-  return packet;
+  return it->parse(upper, packet);
 }
 
 // Cuts `data` to the length the IP header claims; a claim of 0 (TSO) means "all captured".
@@ -68,10 +67,9 @@ void read_address(ByteReader& r, size_t n, IpAddress& address) noexcept {
   if (auto b = r.bytes(n)) std::copy(b->begin(), b->end(), address.bytes.begin());
 }
 
-Result<Packet, PacketError> parse_ipv4(Bytes data) noexcept {
-  if (data.size() < kIpv4MinHeader) return Unexpected{PacketError::kTruncated};
+std::optional<PacketError> parse_ipv4(Bytes data, Packet& p) noexcept {
+  if (data.size() < kIpv4MinHeader) return PacketError::kTruncated;
   ByteReader r(data);  // the fixed reads below cannot fail past this size check
-  Packet p;
   IpHeader& ip = p.ip;
   const uint8_t version_ihl = r.u8().value_or(0);
   ip.version = 4;
@@ -85,19 +83,19 @@ Result<Packet, PacketError> parse_ipv4(Bytes data) noexcept {
   read_address(r, 4, ip.src);
   read_address(r, 4, ip.dst);
   ip.header_length = size_t{version_ihl & 0x0Fu} * 4;
-  if (ip.header_length < kIpv4MinHeader) return Unexpected{PacketError::kBadHeader};
+  if (ip.header_length < kIpv4MinHeader) return PacketError::kBadHeader;
   if (total_length != 0 && total_length < ip.header_length) {
-    return Unexpected{PacketError::kBadHeader};
+    return PacketError::kBadHeader;
   }
-  if (data.size() < ip.header_length) return Unexpected{PacketError::kTruncated};
+  if (data.size() < ip.header_length) return PacketError::kTruncated;
   ip.options_length = ip.header_length - kIpv4MinHeader;
   ip.reserved_bit = (flags_offset & kIpv4Reserved) != 0;
   ip.dont_fragment = (flags_offset & kIpv4DontFragment) != 0;
   ip.more_fragments = (flags_offset & kIpv4MoreFragments) != 0;
   ip.fragment_offset = flags_offset & kIpv4OffsetMask;
-  if (ip.fragment_offset != 0) return Unexpected{PacketError::kFragment};
+  if (ip.fragment_offset != 0) return PacketError::kFragment;
   const Bytes upper = cut_to_length(data, total_length, p).subspan(ip.header_length);
-  return finish(std::move(p), upper);
+  return finish(p, upper);
 }
 
 // Skips one extension header; nullopt when it is cut short. Sets next_header to the following one.
@@ -127,10 +125,9 @@ std::optional<PacketError> skip_extension(ByteReader& r, const ExtensionRule& ru
   return std::nullopt;
 }
 
-Result<Packet, PacketError> parse_ipv6(Bytes data) noexcept {
-  if (data.size() < kIpv6Header) return Unexpected{PacketError::kTruncated};
+std::optional<PacketError> parse_ipv6(Bytes data, Packet& p) noexcept {
+  if (data.size() < kIpv6Header) return PacketError::kTruncated;
   ByteReader r(data);  // the fixed reads below cannot fail past this size check
-  Packet p;
   IpHeader& ip = p.ip;
   const uint32_t first = r.u32().value_or(0);
   ip.version = 6;
@@ -145,26 +142,33 @@ Result<Packet, PacketError> parse_ipv6(Bytes data) noexcept {
   ByteReader ext(packet.subspan(kIpv6Header));
   size_t count = 0;
   for (const ExtensionRule* rule; (rule = find_extension(next_header)) != nullptr; ++count) {
-    if (count == kMaxIpv6ExtensionHeaders) return Unexpected{PacketError::kBadHeader};
-    if (auto error = skip_extension(ext, *rule, ip, next_header)) return Unexpected{*error};
+    if (count == kMaxIpv6ExtensionHeaders) return PacketError::kBadHeader;
+    if (auto error = skip_extension(ext, *rule, ip, next_header)) return *error;
   }
   ip.protocol = next_header;
   ip.header_length = kIpv6Header + ext.position();
-  return finish(std::move(p), ext.rest());
+  return finish(p, ext.rest());
 }
 
 }  // namespace
 
-Result<Packet, PacketError> parse_ip_packet(Bytes data) noexcept {
-  if (data.empty()) return Unexpected{PacketError::kTruncated};
+std::optional<PacketError> parse_ip_packet_into(Bytes data, Packet& out) noexcept {
+  out = Packet{};
+  if (data.empty()) return PacketError::kTruncated;
   switch (data[0] >> 4) {
     case 4:
-      return parse_ipv4(data);
+      return parse_ipv4(data, out);
     case 6:
-      return parse_ipv6(data);
+      return parse_ipv6(data, out);
     default:
-      return Unexpected{PacketError::kBadVersion};
+      return PacketError::kBadVersion;
   }
+}
+
+Result<Packet, PacketError> parse_ip_packet(Bytes data) noexcept {
+  Packet packet;
+  if (const auto error = parse_ip_packet_into(data, packet)) return Unexpected{*error};
+  return packet;
 }
 
 }  // namespace fp::tcp

@@ -14,6 +14,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -120,7 +121,12 @@ enum class PacketError : uint8_t {
 // options included; kBadHeader for IHL < 5, TCP data offset < 5, an IPv4 total length below the
 // header length or too many IPv6 extension headers; kFragment as above.
 [[nodiscard]] Result<Packet, PacketError> parse_ip_packet(Bytes data) noexcept;
+// The same into `out` (reset first; nullopt on success), for a caller that parses every frame
+// into one Packet: a Packet is about 1 KiB, and returning it by value cost more than parsing it.
+// On error `out` holds what was read.
+[[nodiscard]] std::optional<PacketError> parse_ip_packet_into(Bytes data, Packet& out) noexcept;
 // Deleted: the result would point into a temporary.
 Result<Packet, PacketError> parse_ip_packet(std::vector<uint8_t>&&) = delete;
+std::optional<PacketError> parse_ip_packet_into(std::vector<uint8_t>&&, Packet&) = delete;
 
 }  // namespace fp::tcp

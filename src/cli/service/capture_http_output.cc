@@ -1,4 +1,4 @@
-#include "cli/capture_http_output.h"
+#include "cli/service/capture_http_output.h"
 
 #include <sys/socket.h>
 #include <sys/time.h>

@@ -16,7 +16,7 @@
 #include "capture/analyzer.h"
 #include "capture/link_layer.h"
 #include "capture/live_capture.h"
-#include "cli/capture_output.h"
+#include "cli/service/capture_output.h"
 #include "cli/commands.h"
 #include "core/limits.h"
 #include "engine/engine.h"

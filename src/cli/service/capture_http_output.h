@@ -10,7 +10,7 @@
 #include <memory>
 #include <string>
 
-#include "cli/capture_output.h"
+#include "cli/service/capture_output.h"
 
 namespace fp::cli {
 

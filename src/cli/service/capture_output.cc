@@ -1,10 +1,10 @@
-#include "cli/capture_output.h"
+#include "cli/service/capture_output.h"
 
 #include <cstdio>
 #include <filesystem>
 
 #include "capture/record_json.h"
-#include "cli/capture_http_output.h"
+#include "cli/service/capture_http_output.h"
 #include "server/config.h"
 #include "server/identification.h"
 #include "store/observation_writer.h"

@@ -1,0 +1,56 @@
+#pragma once
+// Records of a classic pcap file (format 2.4, not pcapng) read in place from a read-only memory
+// mapping. libpcap's reader copies every byte twice (the kernel into stdio's buffer, stdio into
+// libpcap's own) although `analyze` reads only the headers and handshakes of each packet: on a
+// capture of TLS connections those copies were a fifth of its time. libpcap still opens the file
+// and checks its header (PcapReader); this reads the records after the header, with libpcap's
+// limits and error messages (compared with libpcap record by record in
+// tests/capture/mapped_pcap_test.cc).
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "capture/pcap_reader.h"
+
+namespace fp::capture {
+
+class MappedPcap {
+ public:
+  // nullptr when `path` is not a regular file that starts with a classic pcap 2.4 header (the
+  // caller then reads it through libpcap, as it does pcapng, pipes and older formats).
+  static std::unique_ptr<MappedPcap> open(const std::string& path);
+  // The same over bytes in memory, which must outlive the reader (the fuzz target).
+  static std::unique_ptr<MappedPcap> over(Bytes bytes);
+  ~MappedPcap();
+  MappedPcap(const MappedPcap&) = delete;
+  MappedPcap& operator=(const MappedPcap&) = delete;
+
+  // libpcap's snapshot length for the file (pcap_snapshot: the header's, or 262144 when that is
+  // 0 or more): a longer record is cut to it, as libpcap cuts it.
+  void set_snapshot(uint32_t snapshot) noexcept { snapshot_ = snapshot; }
+
+  // The next record; nullopt at the end of the file or at damage, which error() then names.
+  [[nodiscard]] std::optional<Frame> next(int link_type);
+  [[nodiscard]] const std::string& error() const noexcept { return error_; }
+  [[nodiscard]] uint64_t position() const noexcept { return offset_; }
+
+ private:
+  MappedPcap(const uint8_t* data, size_t size, bool mapped) noexcept
+      : data_(data), size_(size), mapped_(mapped) {}
+  // False when the bytes do not start with a classic pcap 2.4 header.
+  [[nodiscard]] bool read_header() noexcept;
+  [[nodiscard]] uint32_t field(size_t at) const noexcept;
+
+  const uint8_t* data_;
+  size_t size_;
+  bool mapped_;  // unmapped by the destructor
+  size_t offset_ = 0;
+  bool swapped_ = false;     // written in the other byte order
+  bool nanosecond_ = false;  // the second timestamp field counts nanoseconds
+  uint32_t snapshot_ = 262144;
+  std::string error_;
+};
+
+}  // namespace fp::capture

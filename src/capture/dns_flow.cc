@@ -108,7 +108,7 @@ std::optional<std::string_view> dns_transport(const StreamRecord& r) {
 
 void write_dns_json(JsonWriter& w, const StreamRecord& r) {
   if (const auto transport = dns_transport(r)) w.member("dns_transport", *transport);
-  if (!r.dns) return;
+  if (!r.dns || !w.wants("dns")) return;
   const dns::DnsClient& c = *r.dns;
   const Fingerprint f = dns::dns_fingerprint(c);
   w.key("dns");

@@ -30,7 +30,11 @@ struct Endpoint {
 struct FlowKey {
   bool tcp = true;
   Endpoint low, high;  // the two endpoints, ordered, so both directions find one flow
-  bool operator==(const FlowKey&) const = default;
+  // Ports first: keys in one bucket almost always differ there (compared once per packet).
+  bool operator==(const FlowKey& o) const noexcept {
+    return low.port == o.low.port && high.port == o.high.port && tcp == o.tcp &&
+           low.address == o.low.address && high.address == o.high.address;
+  }
 };
 
 struct FlowKeyHash {

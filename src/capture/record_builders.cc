@@ -63,7 +63,7 @@ HttpRecord http_record(const http::HttpRequest& request) {
 }
 
 void add_syn(const tcp::Packet& syn, StreamRecord& record, FingerprintMask compute) {
-  if (compute & kJa4t) record.ja4t = tcp::ja4t(syn.tcp);
+  record.ja4t = tcp::ja4t(syn.tcp);
   if (!(compute & kP0f)) return;
   tcp::P0fSignature sig = tcp::p0f_signature(syn);
   record.p0f_signature = std::move(sig.raw);

@@ -10,7 +10,9 @@
 
 namespace fp::capture {
 
-// The fingerprints a record may carry that cost something to compute (record_builders.h).
+// The fingerprints a record may carry that cost something to compute (record_builders.h). What
+// decides whether a stream has a record at all (StreamRecord::has_fingerprint: a SYN's JA4T, a
+// ServerHello, SSH ...) is always computed, so --fields leaves out no record it would keep.
 enum Fingerprints : uint32_t {
   kJa4 = 1u << 0,  // ja4, ja4_r, ja4_o, ja4_ro
   kJa4Stable = 1u << 1,
@@ -19,10 +21,10 @@ enum Fingerprints : uint32_t {
   kPeetprint = 1u << 4,
   kJa4s = 1u << 5,  // ja4s, ja4s_r
   kJa3s = 1u << 6,
-  kJa4t = 1u << 7,
-  kJa4ts = 1u << 8,
   kP0f = 1u << 9,   // p0f_signature, ttl_distance
   kJa4x = 1u << 10,  // tls_certs: each certificate's JA4X (two SHA-256) and names
+  kServerHello = 1u << 11,  // the ServerHello read at all (JA4S, JA3S, tls_hello_retry_request)
+  kJa4l = 1u << 12,         // ja4l_c, ja4l_s: every packet's time and TTL looked at
   kAllFingerprints = ~0u,
 };
 using FingerprintMask = uint32_t;

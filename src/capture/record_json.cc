@@ -12,6 +12,7 @@ namespace {
 
 // Strings from the wire may hold any bytes; JSON output stays valid UTF-8.
 void wire_text(JsonWriter& w, std::string_view name, std::string_view text) {
+  if (!w.wants(name)) return;  // `--fields` leaves it out: no UTF-8 check
   w.key(name);
   if (is_valid_utf8(text)) {
     w.string(text);
@@ -92,10 +93,12 @@ void put_client(JsonWriter& w, const TlsClientRecord& t) {
   put_fingerprint(w, "ja3_full", "ja3", t.ja3);
   put_fingerprint(w, "ja3n_full", "ja3n", t.ja3n);
   put_fingerprint(w, "peetprint", "peetprint_hash", t.peetprint);
-  w.key("tls_alpn");
-  w.begin_array();
-  for (const auto& a : t.alpn) w.string(is_valid_utf8(a) ? a : to_valid_utf8(a));
-  w.end_array();
+  if (w.wants("tls_alpn")) {
+    w.key("tls_alpn");
+    w.begin_array();
+    for (const auto& a : t.alpn) w.string(is_valid_utf8(a) ? a : to_valid_utf8(a));
+    w.end_array();
+  }
   if (t.sslv2_compatible) {
     w.key("tls_sslv2_hello");
     w.boolean(true);
@@ -127,8 +130,8 @@ void write_record(JsonWriter& w, const StreamRecord& r) {
   if (!r.transport.empty()) {
     w.member("stream", r.stream);
     w.member("transport", r.transport);
-    w.member("src", r.src.to_string());
-    w.member("dst", r.dst.to_string());
+    if (w.wants("src")) w.member("src", r.src.to_string());
+    if (w.wants("dst")) w.member("dst", r.dst.to_string());
     w.member("src_port", r.src_port);
     w.member("dst_port", r.dst_port);
   }

@@ -32,8 +32,8 @@ bool starts_like_tls(Bytes b) {
 
 void TcpStreamAnalyzer::on_segment(int direction, const tcp::Packet& packet, StreamRecord& record,
                                    AnalyzerCounters& counters) {
-  latency_.on_packet(packet, record);  // JA4L (capture/latency.h)
-  feed_ssh(ssh_, direction, packet);   // JA4SSH counts every packet (capture/ssh_stream.h)
+  if (compute_ & kJa4l) latency_.on_packet(packet, record);  // JA4L (capture/latency.h)
+  feed_ssh(ssh_, direction, packet);  // JA4SSH counts every packet (capture/ssh_stream.h)
   if (decrypt_) decrypt_->on_segment(direction, packet, record, counters);  // HTTP in HTTPS
   const tcp::TcpHeader& t = packet.tcp;
   Direction& d = directions_[direction];
@@ -71,7 +71,7 @@ void TcpStreamAnalyzer::on_syn(int direction, const tcp::Packet& packet, StreamR
     add_syn(packet, record, compute_);
   } else if (ack && !server_syn_ack_seen_) {
     server_syn_ack_seen_ = true;
-    if (compute_ & kJa4ts) record.ja4ts = tcp::ja4ts(packet.tcp);
+    record.ja4ts = tcp::ja4ts(packet.tcp);
   }
 }
 
@@ -215,6 +215,9 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
       hello->record_version = m.record_version;
       auto& slot = record.tls ? record.tls_retry : record.tls;
       if (!slot) slot = client_record(*hello, compute_);
+    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello) &&
+               !(compute_ & kServerHello)) {
+      if (!record.tls_server) record.tls_server.emplace();  // seen (the record is kept), not read
     } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello)) {
       auto hello = tls::parse_server_hello(m.body);
       if (!hello) {

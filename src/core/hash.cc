@@ -1,68 +1,61 @@
 #include "core/hash.h"
 
-#include <openssl/evp.h>
+// OpenSSL's digest-specific functions (MD5_Init ...) compute in place, without EVP: the first
+// EVP fetch initialises the provider machinery (about 1 ms of start-up, a twentieth of a short
+// `analyze`), and every EVP call then pays a dispatch that rivals hashing a 150-byte fingerprint
+// string. OpenSSL 3 still ships them, deprecated; this asks for them by API level.
+#define OPENSSL_API_COMPAT 0x10100000L
+#include <openssl/md5.h>
+#include <openssl/sha.h>
 
 #include <algorithm>
 #include <array>
-#include <memory>
+#include <cstdint>
 
 namespace fp {
 namespace {
 
-struct CtxFree {
-  void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
-};
-using Ctx = std::unique_ptr<EVP_MD_CTX, CtxFree>;
-
-// One context per algorithm and thread, fetched and initialised once. OpenSSL 3's implicit
-// fetch inside EVP_sha256() costs a lock and a lookup per call, and re-initialising a context
-// with another algorithm frees and allocates its provider state; a fingerprint hashes strings of
-// 100-200 bytes, where those costs rival the digest itself.
-EVP_MD_CTX* context(const char* name) {
-  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  EVP_DigestInit_ex2(ctx, md, nullptr);
-  EVP_MD_free(md);  // the context holds its own reference
-  return ctx;
-}
-
-EVP_MD_CTX* md5_ctx() {
-  thread_local const Ctx ctx(context("MD5"));
-  return ctx.get();
-}
-
-EVP_MD_CTX* sha256_ctx() {
-  thread_local const Ctx ctx(context("SHA256"));
-  return ctx.get();
-}
-
-// The first `hex_chars` hex digits of the digest of `data`. The string is built once at its
-// final size: a 12-digit JA4 hash stays in the small-string buffer and never allocates.
-std::string digest_hex(EVP_MD_CTX* ctx, std::string_view data, size_t hex_chars) {
+// The first `hex_chars` hex digits of `digest`. The string is built once at its final size: a
+// 12-digit JA4 hash stays in the small-string buffer and never allocates.
+template <size_t N>
+std::string to_hex(const std::array<uint8_t, N>& digest, size_t hex_chars) {
   constexpr char kHexDigits[] = "0123456789abcdef";
-  std::array<uint8_t, EVP_MAX_MD_SIZE> md{};
-  unsigned int len = 0;
-  EVP_DigestInit_ex2(ctx, nullptr, nullptr);  // same algorithm: resets the state in place
-  EVP_DigestUpdate(ctx, data.data(), data.size());
-  EVP_DigestFinal_ex(ctx, md.data(), &len);
-  const size_t bytes = std::min<size_t>(len, hex_chars / 2);
-  std::array<char, 2 * EVP_MAX_MD_SIZE> hex;
+  const size_t bytes = std::min(N, hex_chars / 2);
+  std::string hex(2 * bytes, '\0');
   for (size_t i = 0; i < bytes; ++i) {
-    hex[2 * i] = kHexDigits[md[i] >> 4];
-    hex[2 * i + 1] = kHexDigits[md[i] & 0xf];
+    hex[2 * i] = kHexDigits[digest[i] >> 4];
+    hex[2 * i + 1] = kHexDigits[digest[i] & 0xf];
   }
-  return std::string(hex.data(), 2 * bytes);
+  return hex;
+}
+
+std::array<uint8_t, MD5_DIGEST_LENGTH> md5(std::string_view data) {
+  std::array<uint8_t, MD5_DIGEST_LENGTH> digest;
+  MD5_CTX ctx;
+  MD5_Init(&ctx);
+  MD5_Update(&ctx, data.data(), data.size());
+  MD5_Final(digest.data(), &ctx);
+  return digest;
+}
+
+std::array<uint8_t, SHA256_DIGEST_LENGTH> sha256(std::string_view data) {
+  std::array<uint8_t, SHA256_DIGEST_LENGTH> digest;
+  SHA256_CTX ctx;
+  SHA256_Init(&ctx);
+  SHA256_Update(&ctx, data.data(), data.size());
+  SHA256_Final(digest.data(), &ctx);
+  return digest;
 }
 
 }  // namespace
 
-std::string md5_hex(std::string_view data) { return digest_hex(md5_ctx(), data, 32); }
+std::string md5_hex(std::string_view data) { return to_hex(md5(data), 32); }
 
-std::string sha256_hex(std::string_view data) { return digest_hex(sha256_ctx(), data, 64); }
+std::string sha256_hex(std::string_view data) { return to_hex(sha256(data), 64); }
 
 std::string sha256_hex12(std::string_view data) {
   if (data.empty()) return "000000000000";
-  return digest_hex(sha256_ctx(), data, 12);
+  return to_hex(sha256(data), 12);
 }
 
 }  // namespace fp

@@ -92,11 +92,18 @@ bool JsonWriter::skip_scalar() noexcept {
   return true;
 }
 
+bool JsonWriter::wants(std::string_view name) const noexcept {
+  if (skipping_) return false;
+  if (has_items_.size() != 1 || keep_only_ == nullptr) return true;
+  return std::any_of(keep_only_->begin(), keep_only_->end(), [name](const std::string& k) {
+    return k.size() == name.size() && k[0] == name[0] && k == name;
+  });
+}
+
 void JsonWriter::key(std::string_view name) {
   if (skipping_) return;
   if (has_items_.size() == 1) {
-    if (keep_only_ &&
-        std::find(keep_only_->begin(), keep_only_->end(), name) == keep_only_->end()) {
+    if (!wants(name)) {
       skipping_ = true;
       return;
     }

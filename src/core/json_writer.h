@@ -19,6 +19,9 @@ class JsonWriter {
   // Only these members of the outermost object are written, each whole with its value; the
   // others are passed over (`analyze --fields`). `keys` outlives the writer; nullptr: all.
   void keep_only(const std::vector<std::string>* keys) noexcept { keep_only_ = keys; }
+  // False when a member `name` written now would be left out: a caller can then skip computing
+  // its value.
+  [[nodiscard]] bool wants(std::string_view name) const noexcept;
   // Members of the outermost object written so far.
   [[nodiscard]] size_t top_level_members() const noexcept { return top_level_members_; }
 

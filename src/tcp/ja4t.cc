@@ -1,6 +1,7 @@
 // JA4T / JA4TS (FoxIO License 1.1; spec/JA4T.png): window_options_mss_wscale.
 #include "tcp/ja4t.h"
 
+#include <charconv>
 #include <string>
 
 namespace fp::tcp {
@@ -17,32 +18,41 @@ const TcpOption* find_option(const TcpHeader& tcp, uint8_t kind, size_t data_len
   return nullptr;
 }
 
+void append_number(std::string& out, unsigned value) {
+  char digits[10];
+  const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+  out.append(digits, end);
+}
+
 // Option kinds in wire order joined by '-'. Padding zeros after EOL count as further EOLs,
 // as tshark lists them (macOS pads "...,4,0,0").
-std::string option_kinds(const TcpHeader& tcp) {
-  std::string out;
-  auto append = [&out](uint8_t kind) {
-    if (!out.empty()) out += '-';
-    out += std::to_string(kind);
+void append_option_kinds(std::string& out, const TcpHeader& tcp) {
+  bool first = true;
+  auto append = [&](uint8_t kind) {
+    if (!first) out += '-';
+    first = false;
+    append_number(out, kind);
   };
   for (const TcpOption& o : tcp.options) append(o.kind);
   if (!tcp.options.empty() && tcp.options.back().kind == kOptEol) {
     for (size_t i = 0; i < tcp.zeros_after_eol; ++i) append(kOptEol);
   }
-  return out;
 }
 
+// Built in one string, without temporaries: every SYN and SYN+ACK of a capture makes one.
 std::string window_options_mss_wscale(const TcpHeader& tcp) {
   unsigned mss = 0, wscale = 0;
   if (const TcpOption* o = find_option(tcp, kOptMss, 2)) mss = (o->data[0] << 8) | o->data[1];
   if (const TcpOption* o = find_option(tcp, kOptWindowScale, 1)) wscale = o->data[0];
-  std::string out = std::to_string(tcp.window);
+  std::string out;
+  out.reserve(48);
+  append_number(out, tcp.window);
   out += '_';
-  out += option_kinds(tcp);
+  append_option_kinds(out, tcp);
   out += '_';
-  out += std::to_string(mss);
+  append_number(out, mss);
   out += '_';
-  out += std::to_string(wscale);
+  append_number(out, wscale);
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "tls/handshake.h"
 
+#include <optional>
+
 #include "core/limits.h"
 
 namespace fp::tls {
@@ -32,6 +34,9 @@ class Scanner {
   bool read_record() noexcept;  // false once the scan has its final status
   bool plausible_after_ccs(Bytes payload) const noexcept;
   bool take_messages(uint16_t record_version) noexcept;
+  // Cuts the complete messages at the front of `bytes`; how many bytes they took, or nullopt once
+  // the scan has its final status. Bodies are views of `bytes`, or copies when `copy`.
+  std::optional<size_t> take_from(Bytes bytes, uint16_t record_version, bool copy) noexcept;
   void finish(ScanStatus status, TlsError error = TlsError::kTruncated) noexcept {
     out_.status = status;
     out_.error = error;
@@ -72,7 +77,7 @@ bool Scanner::read_sslv2_hello() noexcept {
   (void)in_.skip(2);
   const Bytes body = *in_.bytes(length);
   out_.sslv2_client_hello = true;
-  out_.messages.push_back({1, 0x0002, std::vector<uint8_t>(body.begin(), body.end())});
+  out_.messages.push_back({1, 0x0002, body});
   if (out_.messages.size() >= max_messages_) {
     finish(ScanStatus::kDone);
     return false;
@@ -116,9 +121,17 @@ bool Scanner::read_record() noexcept {
     finish(ScanStatus::kDone);  // the encrypted Finished of TLS 1.2
     return false;
   }
-  if (pending_.empty()) pending_version_ = version;
-  pending_.insert(pending_.end(), payload.begin(), payload.end());
-  return take_messages(version);
+  if (!pending_.empty()) {
+    pending_.insert(pending_.end(), payload.begin(), payload.end());
+    return take_messages(version);
+  }
+  // Nothing held from earlier records: the messages inside this one are read in place, and only
+  // a message that continues in the next record is held.
+  pending_version_ = version;
+  const auto taken = take_from(payload, version, /*copy=*/false);
+  if (!taken) return false;
+  pending_.assign(payload.begin() + static_cast<std::ptrdiff_t>(*taken), payload.end());
+  return true;
 }
 
 // After ChangeCipherSpec, TLS 1.2 encrypts the handshake (Finished) but TLS 1.3 middlebox
@@ -142,35 +155,45 @@ bool Scanner::plausible_after_ccs(Bytes payload) const noexcept {
 }
 
 bool Scanner::take_messages(uint16_t record_version) noexcept {
+  const auto taken = take_from(pending_, record_version, /*copy=*/true);
+  if (!taken) return false;
+  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(*taken));
+  return true;
+}
+
+std::optional<size_t> Scanner::take_from(Bytes bytes, uint16_t record_version, bool copy) noexcept {
   size_t pos = 0;
-  while (pending_.size() - pos >= kMessageHeader) {
-    ByteReader r(Bytes(pending_).subspan(pos));
+  while (bytes.size() - pos >= kMessageHeader) {
+    ByteReader r(bytes.subspan(pos));
     const uint8_t type = *r.u8();
     const size_t length = *r.u24();
     if (length > limits::kMaxHandshakeMessage) {
       finish(ScanStatus::kError, TlsError::kTooLarge);
-      return false;
+      return std::nullopt;
     }
     if (r.remaining() < length) break;
-    const Bytes body = *r.bytes(length);
-    out_.messages.push_back(
-        {type, pending_version_, std::vector<uint8_t>(body.begin(), body.end())});
+    Bytes body = *r.bytes(length);
+    if (copy) body = out_.reassembled.emplace_back(body.begin(), body.end());
+    out_.messages.push_back({type, pending_version_, body});
     pos += kMessageHeader + length;
     // The next message starts in the record just read: every earlier byte belonged to this one.
     pending_version_ = record_version;
     if (out_.messages.size() >= max_messages_) {
       finish(ScanStatus::kDone);
-      return false;
+      return std::nullopt;
     }
   }
-  pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(pos));
-  return true;
+  return pos;
 }
 
 }  // namespace
 
 HandshakeScan scan_handshake(Bytes stream, size_t max_messages) noexcept {
-  if (max_messages == 0) return HandshakeScan{{}, ScanStatus::kDone, TlsError::kTruncated, false};
+  if (max_messages == 0) {
+    HandshakeScan done;
+    done.status = ScanStatus::kDone;
+    return done;
+  }
   return Scanner(stream, max_messages).run();
 }
 

@@ -11,6 +11,7 @@
 #include "core/hex.h"
 #include "http/akamai.h"
 #include "http/h2_builder.h"
+#include "http/hpack.h"
 #include "http/http1.h"
 #include "http/http2.h"
 #include "http/ja4h.h"
@@ -114,5 +115,44 @@ void BM_AkamaiHttp2Captured(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_AkamaiHttp2Captured)->Arg(0)->Arg(1);
+
+// The first header block of a captured preface (one HEADERS frame with END_HEADERS, as both
+// rows send it), without the frame layer: HPACK decoding alone.
+std::vector<uint8_t> first_header_block(const std::vector<uint8_t>& wire) {
+  constexpr size_t kMagic = 24;
+  constexpr uint8_t kHeaders = 0x1;
+  constexpr uint8_t kPadded = 0x8;
+  constexpr uint8_t kPriority = 0x20;
+  for (size_t at = kMagic; at + 9 <= wire.size();) {
+    const size_t length = size_t{wire[at]} << 16 | size_t{wire[at + 1]} << 8 | wire[at + 2];
+    const uint8_t type = wire[at + 3];
+    const uint8_t flags = wire[at + 4];
+    if (at + 9 + length > wire.size()) break;
+    if (type == kHeaders) {
+      size_t begin = at + 9;
+      size_t end = begin + length;
+      if (flags & kPadded) end -= wire[begin++];
+      if (flags & kPriority) begin += 5;
+      return {wire.begin() + static_cast<std::ptrdiff_t>(begin),
+              wire.begin() + static_cast<std::ptrdiff_t>(end)};
+    }
+    at += 9 + length;
+  }
+  return {};
+}
+
+void BM_HpackDecodeCaptured(benchmark::State& state) {
+  const auto block = first_header_block(captured_preface(static_cast<size_t>(state.range(0))));
+  if (block.empty() || !fp::http::hpack_decode(block, 1 << 20).ok()) {
+    state.SkipWithError("no captured header block");
+    return;
+  }
+  for (auto _ : state) {
+    auto headers = fp::http::hpack_decode(block, 1 << 20);
+    benchmark::DoNotOptimize(headers);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * block.size()));
+}
+BENCHMARK(BM_HpackDecodeCaptured)->Arg(0)->Arg(1);
 
 }  // namespace

@@ -15,6 +15,8 @@ constexpr size_t kFileHeader = 24;
 constexpr size_t kRecordHeader = 16;
 constexpr uint32_t kMagicMicroseconds = 0xa1b2c3d4;
 constexpr uint32_t kMagicNanoseconds = 0xa1b23c4d;
+// How much of the file is mapped ahead of the reading at a time.
+constexpr size_t kWindow = size_t{4} << 20;
 // libpcap's largest snapshot length for the link types we read: a record claiming more is damage.
 constexpr uint32_t kMaximumSnaplen = 262144;
 
@@ -41,10 +43,11 @@ std::unique_ptr<MappedPcap> MappedPcap::open(const std::string& path) {
   if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
       static_cast<uint64_t>(st.st_size) >= kFileHeader) {
     size = static_cast<size_t>(st.st_size);
-    address = mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+    address = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   }
   ::close(fd);
   if (address == MAP_FAILED) return nullptr;
+  madvise(address, size, MADV_SEQUENTIAL);
   std::unique_ptr<MappedPcap> file(
       new MappedPcap(static_cast<const uint8_t*>(address), size, /*mapped=*/true));
   if (!file->read_header()) return nullptr;
@@ -101,8 +104,25 @@ std::optional<Frame> MappedPcap::next(int link_type) {
   frame.original_length = len;
   frame.data = Bytes(data_ + offset_ + kRecordHeader, std::min(caplen, snapshot_));
   frame.link_type = link_type;
+  const size_t record_start = offset_;
   offset_ += kRecordHeader + caplen;
+  if (mapped_ && offset_ >= mapped_to_) slide_window(record_start);
   return frame;
+}
+
+// Pages are mapped a window ahead in one call (faulting them one by one cost more than reading
+// them), and those before the current record are let go: the mapping of a file read once counts
+// in the process's memory only for the window being read, however large the file.
+void MappedPcap::slide_window(size_t record_start) noexcept {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t done = record_start / page * page;
+  if (done > released_) {
+    madvise(const_cast<uint8_t*>(data_) + released_, done - released_, MADV_DONTNEED);
+    released_ = done;
+  }
+  const size_t from = offset_ / page * page;
+  mapped_to_ = std::min(size_, from + kWindow);
+  madvise(const_cast<uint8_t*>(data_) + from, mapped_to_ - from, MADV_POPULATE_READ);
 }
 
 }  // namespace fp::capture

@@ -5,7 +5,8 @@
 // capture of TLS connections those copies were a fifth of its time. libpcap still opens the file
 // and checks its header (PcapReader); this reads the records after the header, with libpcap's
 // limits and error messages (compared with libpcap record by record in
-// tests/capture/mapped_pcap_test.cc).
+// tests/capture/mapped_pcap_test.cc). Only a window of the file is mapped in at a time, so memory
+// stays flat however large the file.
 
 #include <cstdint>
 #include <memory>
@@ -42,11 +43,14 @@ class MappedPcap {
   // False when the bytes do not start with a classic pcap 2.4 header.
   [[nodiscard]] bool read_header() noexcept;
   [[nodiscard]] uint32_t field(size_t at) const noexcept;
+  void slide_window(size_t record_start) noexcept;
 
   const uint8_t* data_;
   size_t size_;
   bool mapped_;  // unmapped by the destructor
   size_t offset_ = 0;
+  size_t mapped_to_ = 0;  // pages up to here are mapped in (a window ahead of offset_)
+  size_t released_ = 0;   // pages before here were let go
   bool swapped_ = false;     // written in the other byte order
   bool nanosecond_ = false;  // the second timestamp field counts nanoseconds
   uint32_t snapshot_ = 262144;

@@ -146,8 +146,7 @@ constexpr Decoded decode_canonical(uint32_t window, int from_bits) noexcept {
 // header's letters and digits take 5 to 7 bits), so the decoder's serial chain (load, shift,
 // shift) runs about half as often as with a symbol per step. An entry is one 32-bit word, so it
 // stays in a register:
-//   bits  0-5   the bits its symbols take, in the low bits so that `pending << word` is one
-//               shift (x86 takes a shift count modulo 64: no mask on the critical path)
+//   bits  0-5   the bits its symbols take (low bits: one mask, no shift, on the critical path)
 //   bits  8-15  the first symbol; bits 16-23 the second
 //   bits 24-25  how many symbols: 0 when the first code is longer than 12 bits
 //   bits 26-31  the first code's length
@@ -248,15 +247,15 @@ class Lane {
       if (remaining_ <= kStepBits) return false;
       if (available_ < kMaxBits) refill();
       s = long_code(pending_);
-    }
-    if (static_cast<size_t>(s.bits()) > remaining_) [[unlikely]] {
+      if (static_cast<size_t>(s.bits()) > remaining_) return false;  // padding
+      if (s.symbols() == 0) {  // EOS within the real bits
+        eos_ = true;
+        return false;
+      }
+    } else if (static_cast<size_t>(s.bits()) > remaining_) [[unlikely]] {
       // Only the first code may lie in the real bits; else what is left is padding.
       if (static_cast<size_t>(s.first_bits()) > remaining_) return false;
       s = Step{(s.word & ~(0x3fu | 0x3u << 24)) | uint32_t(s.first_bits()) | 1u << 24};
-    }
-    if (s.symbols() == 0) [[unlikely]] {  // EOS within the real bits
-      eos_ = true;
-      return false;
     }
     o_[0] = s.first();
     o_[1] = s.second();  // the bound's spare octet covers a single symbol

@@ -530,7 +530,11 @@ grep -q '^HEALTHCHECK' "$dockerfile" || fail "Dockerfile: no HEALTHCHECK"
 grep -q '^VOLUME \["/var/lib/fingerprint"\]' "$dockerfile" || fail "Dockerfile: no state volume"
 if command -v dpkg >/dev/null && command -v readelf >/dev/null; then
   runtime=$(sed -n '/AS runtime/,$p' "$dockerfile")
-  for lib in $(readelf -d "$binary" | sed -nE 's/.*NEEDED.*\[(.*)\]/\1/p'); do
+  # Both programs: `fingerprint serve` runs fingerprint-service, which links the service's libraries.
+  grep -q 'fingerprint-service' "$dockerfile" || fail "Dockerfile: fingerprint-service is not copied"
+  service="$(dirname "$binary")/fingerprint-service"
+  [ -x "$service" ] || fail "fingerprint-service is not beside $binary"
+  for lib in $(readelf -d "$binary" "$service" | sed -nE 's/.*NEEDED.*\[(.*)\]/\1/p' | sort -u); do
     # awk reads to the end: an early exit would kill ldconfig with SIGPIPE (status 141 under
     # pipefail, which ends the script).
     path=$(ldconfig -p | awk -v l="$lib" '$1 == l && !found {found = $NF} END {print found}')

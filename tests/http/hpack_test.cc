@@ -206,6 +206,25 @@ TEST(Hpack, RejectsWhatTheRfcForbids) {
   EXPECT_EQ(ok.max_table_size(), 4096u);
 }
 
+// The decoder decodes a Huffman string together with the next one of the block, ahead of its
+// field: an error in the later field must still come after what the earlier field does (RFC 7541
+// decodes fields in order). Field 1: ":authority: a" (literal without indexing, name index 1,
+// Huffman "a"), 10 + 1 + 32 = 43; field 2 the same with bad padding.
+TEST(Hpack, LaterFieldsErrorComesInOrder) {
+  const auto block = unhex("01 811f 01 8118");
+  HpackDecoder sized;
+  const auto too_large = sized.decode(block, 42);
+  ASSERT_FALSE(too_large.ok());
+  EXPECT_EQ(too_large.error(), Http2Error::kTooLarge) << "field 1 trips the bound first";
+  HpackDecoder bad;
+  const auto bad_block = bad.decode(block, kNoLimit);
+  ASSERT_FALSE(bad_block.ok());
+  EXPECT_EQ(bad_block.error(), Http2Error::kBadHeaderBlock);
+  HpackDecoder ok;
+  EXPECT_EQ(decode_ok(ok, "01 811f 01 811f 01 811f"),
+            (Fields{{":authority", "a"}, {":authority", "a"}, {":authority", "a"}}));
+}
+
 TEST(Hpack, ErrorIsFinalForTheConnection) {
   HpackDecoder d;
   EXPECT_FALSE(decodes(d, "80"));

@@ -49,8 +49,8 @@ class MappedPcap {
   size_t size_;
   bool mapped_;  // unmapped by the destructor
   size_t offset_ = 0;
-  size_t mapped_to_ = 0;  // pages up to here are mapped in (a window ahead of offset_)
-  size_t released_ = 0;   // pages before here were let go
+  size_t mapped_to_ = 0;     // pages up to here are mapped in (a window ahead of offset_)
+  size_t released_ = 0;      // pages before here were let go
   bool swapped_ = false;     // written in the other byte order
   bool nanosecond_ = false;  // the second timestamp field counts nanoseconds
   uint32_t snapshot_ = 262144;

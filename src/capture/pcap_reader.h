@@ -37,7 +37,7 @@ class PcapReader {
   // Bytes of the file consumed so far, for a progress bar.
   [[nodiscard]] uint64_t position() const noexcept;
 
- // libpcap's handle and what it reads from (opaque; pcap_reader.cc).
+  // libpcap's handle and what it reads from (opaque; pcap_reader.cc).
   struct Handle;
 
  private:

@@ -83,7 +83,8 @@ std::string known_keys() {
 }
 
 void keep(FieldSelection& out, std::string_view key) {
-  if (std::find(out.keys.begin(), out.keys.end(), key) == out.keys.end()) out.keys.emplace_back(key);
+  if (std::find(out.keys.begin(), out.keys.end(), key) == out.keys.end())
+    out.keys.emplace_back(key);
 }
 
 }  // namespace

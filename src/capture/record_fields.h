@@ -21,8 +21,8 @@ enum Fingerprints : uint32_t {
   kPeetprint = 1u << 4,
   kJa4s = 1u << 5,  // ja4s, ja4s_r
   kJa3s = 1u << 6,
-  kP0f = 1u << 9,   // p0f_signature, ttl_distance
-  kJa4x = 1u << 10,  // tls_certs: each certificate's JA4X (two SHA-256) and names
+  kP0f = 1u << 9,           // p0f_signature, ttl_distance
+  kJa4x = 1u << 10,         // tls_certs: each certificate's JA4X (two SHA-256) and names
   kServerHello = 1u << 11,  // the ServerHello read at all (JA4S, JA3S, tls_hello_retry_request)
   kJa4l = 1u << 12,         // ja4l_c, ja4l_s: every packet's time and TTL looked at
   kAllFingerprints = ~0u,
@@ -37,7 +37,6 @@ struct FieldSelection {
 };
 
 // "ja3,ja4" → the selection. An unknown key leaves `error` naming it and the keys there are.
-[[nodiscard]] bool parse_field_list(std::string_view list, FieldSelection& out,
-                                    std::string& error);
+[[nodiscard]] bool parse_field_list(std::string_view list, FieldSelection& out, std::string& error);
 
 }  // namespace fp::capture

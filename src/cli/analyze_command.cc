@@ -1,5 +1,6 @@
-// `fingerprint analyze [--format jsonl|json|table] [--fields K,...] [--identify [--db DIR] [--p0f-db FILE]
-// [--models DIR]] FILE...`: one record per stream, with its `identity` when asked.
+// `fingerprint analyze [--format jsonl|json|table] [--fields K,...] [--keylog FILE]
+// [--identify [--db DIR] [--p0f-db FILE] [--models DIR]] FILE...`: one record per stream, with
+// its `identity` when asked.
 #include <CLI/CLI.hpp>
 
 #include <boost/json.hpp>
@@ -141,9 +142,9 @@ int run_analyze(const AnalyzeOptions& options) {
   auto writer = make_record_writer(options.format, stdout, fields ? &*fields : nullptr);
   bool all_read = true;
   for (const auto& file : options.files) {
-    all_read &= analyze_file(file, options.files.size() > 1, options.stats, *writer,
-                             identifier.get(), p0f ? &*p0f : nullptr, &keylog,
-                             fields ? &*fields : nullptr);
+    all_read &=
+        analyze_file(file, options.files.size() > 1, options.stats, *writer, identifier.get(),
+                     p0f ? &*p0f : nullptr, &keylog, fields ? &*fields : nullptr);
   }
   writer->finish();
   return all_read ? kExitOk : kExitDamagedInput;

@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_app.h"
 #include "cli/service_commands.h"
 
 int main(int argc, char** argv) {
@@ -20,11 +21,5 @@ int main(int argc, char** argv) {
   fp::cli::add_compare_command(app, exit_status);
   fp::cli::add_train_command(app, exit_status);
   fp::cli::add_service_command_stubs(app);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : fp::cli::kExitUsage;
-  }
-  return exit_status;
+  return fp::cli::run_app(app, argc, argv, exit_status);
 }

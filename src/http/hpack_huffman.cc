@@ -248,7 +248,7 @@ class Lane {
       if (available_ < kMaxBits) refill();
       s = long_code(pending_);
       if (static_cast<size_t>(s.bits()) > remaining_) return false;  // padding
-      if (s.symbols() == 0) {  // EOS within the real bits
+      if (s.symbols() == 0) {                                        // EOS within the real bits
         eos_ = true;
         return false;
       }

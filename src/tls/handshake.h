@@ -33,7 +33,7 @@ enum class ScanStatus : uint8_t {
 
 // Move it, never copy it: a copy's message views would still point into the original.
 struct HandshakeScan {
-  std::vector<HandshakeMessage> messages;  // complete plaintext messages, in stream order
+  std::vector<HandshakeMessage> messages;         // complete plaintext messages, in stream order
   std::vector<std::vector<uint8_t>> reassembled;  // bodies of messages that spanned records
   ScanStatus status = ScanStatus::kNeedMore;
   TlsError error = TlsError::kTruncated;  // meaningful when status == kError

@@ -31,8 +31,8 @@ struct Reading {
 Reading read_with_libpcap(const std::string& path) {
   Reading out;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO,
-                                                      errbuf);
+  pcap_t* p =
+      pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, errbuf);
   if (p == nullptr) {
     out.error = errbuf;
     return out;

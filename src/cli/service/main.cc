@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.h"
+#include "cli/run_app.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"Fingerprint API service: listeners, API keys and live capture"};
@@ -14,11 +15,5 @@ int main(int argc, char** argv) {
   fp::cli::add_keys_command(app, exit_status);
   fp::cli::add_serve_command(app, exit_status);
   fp::cli::add_capture_command(app, exit_status);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    const int rc = app.exit(e);
-    return rc == 0 ? 0 : fp::cli::kExitUsage;
-  }
-  return exit_status;
+  return fp::cli::run_app(app, argc, argv, exit_status);
 }

@@ -8,9 +8,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto file = fp::capture::MappedPcap::over(fp::Bytes(data, size));
   if (!file) return 0;
-  file->set_snapshot(size % 2 == 0 ? 65535 : 64);  // cut records too
   volatile size_t sum = 0;
-  while (auto frame = file->next(1)) {
+  while (auto frame = file->next()) {
     for (const uint8_t b : frame->data) sum = sum + b;  // every byte handed out must be readable
   }
   return 0;

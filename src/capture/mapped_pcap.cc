@@ -6,7 +6,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
+
+#include "capture/link_layer.h"
 
 namespace fp::capture {
 namespace {
@@ -15,6 +18,8 @@ constexpr size_t kFileHeader = 24;
 constexpr size_t kRecordHeader = 16;
 constexpr uint32_t kMagicMicroseconds = 0xa1b2c3d4;
 constexpr uint32_t kMagicNanoseconds = 0xa1b23c4d;
+constexpr uint32_t kLinktypeRaw = 101;
+constexpr int kDltRaw = 12;  // DLT_RAW as Linux numbers it
 // How much of the file is mapped ahead of the reading at a time.
 constexpr size_t kWindow = size_t{4} << 20;
 // libpcap's largest snapshot length for the link types we read: a record claiming more is damage.
@@ -69,6 +74,13 @@ bool MappedPcap::read_header() noexcept {
   nanosecond_ = native == kMagicNanoseconds;
   const bool version_2_4 = load16(data_ + 4, swapped_) == 2 && load16(data_ + 6, swapped_) == 4;
   if ((native != kMagicMicroseconds && native != kMagicNanoseconds) || !version_2_4) return false;
+  const uint32_t snaplen = field(16), linktype = field(20);
+  if ((linktype >> 16) != 0) return false;  // FCS length or reserved bits: libpcap's business
+  // libpcap's linktype_to_dlt for the link types we decode: only LINKTYPE_RAW is renumbered.
+  link_type_ = linktype == kLinktypeRaw ? kDltRaw : static_cast<int>(linktype);
+  if (!link_type_supported(link_type_)) return false;
+  // pcap_adjust_snapshot: only 0 or a value past INT_MAX is replaced by the link type's maximum.
+  snapshot_ = snaplen == 0 || snaplen > INT32_MAX ? kMaximumSnaplen : snaplen;
   offset_ = kFileHeader;
   return true;
 }
@@ -79,7 +91,7 @@ MappedPcap::~MappedPcap() {
 
 uint32_t MappedPcap::field(size_t at) const noexcept { return load32(data_ + at, swapped_); }
 
-std::optional<Frame> MappedPcap::next(int link_type) {
+std::optional<Frame> MappedPcap::next() {
   const size_t left = size_ - offset_;
   if (left == 0 || !error_.empty()) return std::nullopt;
   if (left < kRecordHeader) {
@@ -91,7 +103,8 @@ std::optional<Frame> MappedPcap::next(int link_type) {
   const uint32_t caplen = field(offset_ + 8), len = field(offset_ + 12);
   if (caplen > kMaximumSnaplen) {
     error_ = "invalid packet capture length " + std::to_string(caplen) +
-             ", bigger than snaplen of " + std::to_string(snapshot_);
+             (caplen > snapshot_ ? ", bigger than snaplen of " + std::to_string(snapshot_)
+                                 : ", bigger than maximum of " + std::to_string(kMaximumSnaplen));
     return std::nullopt;
   }
   if (left - kRecordHeader < caplen) {
@@ -103,7 +116,7 @@ std::optional<Frame> MappedPcap::next(int link_type) {
   frame.timestamp_us = int64_t{seconds} * 1'000'000 + (nanosecond_ ? fraction / 1000 : fraction);
   frame.original_length = len;
   frame.data = Bytes(data_ + offset_ + kRecordHeader, std::min(caplen, snapshot_));
-  frame.link_type = link_type;
+  frame.link_type = link_type_;
   const size_t record_start = offset_;
   offset_ += kRecordHeader + caplen;
   if (mapped_ && offset_ >= mapped_to_) slide_window(record_start);

@@ -2,11 +2,11 @@
 // Records of a classic pcap file (format 2.4, not pcapng) read in place from a read-only memory
 // mapping. libpcap's reader copies every byte twice (the kernel into stdio's buffer, stdio into
 // libpcap's own) although `analyze` reads only the headers and handshakes of each packet: on a
-// capture of TLS connections those copies were a fifth of its time. libpcap still opens the file
-// and checks its header (PcapReader); this reads the records after the header, with libpcap's
-// limits and error messages (compared with libpcap record by record in
-// tests/capture/mapped_pcap_test.cc). Only a window of the file is mapped in at a time, so memory
-// stays flat however large the file.
+// capture of TLS connections those copies were a fifth of its time. The header and records are
+// read with libpcap's rules, link-type numbering, limits and error messages (compared with
+// libpcap's on every file in tests/capture/mapped_pcap_test.cc); a file this does not take
+// (pcapng, another format version, a link type we do not decode) is read through libpcap. Only a
+// window of the file is mapped in at a time, so memory stays flat however large the file.
 
 #include <cstdint>
 #include <memory>
@@ -19,8 +19,9 @@ namespace fp::capture {
 
 class MappedPcap {
  public:
-  // nullptr when `path` is not a regular file that starts with a classic pcap 2.4 header (the
-  // caller then reads it through libpcap, as it does pcapng, pipes and older formats).
+  // nullptr when `path` is not a regular file that starts with a classic pcap 2.4 header of a
+  // link type link_layer.h decodes (the caller then reads it through libpcap, as it does pcapng,
+  // pipes and older formats).
   static std::unique_ptr<MappedPcap> open(const std::string& path);
   // The same over bytes in memory, which must outlive the reader (the fuzz target).
   static std::unique_ptr<MappedPcap> over(Bytes bytes);
@@ -28,12 +29,14 @@ class MappedPcap {
   MappedPcap(const MappedPcap&) = delete;
   MappedPcap& operator=(const MappedPcap&) = delete;
 
-  // libpcap's snapshot length for the file (pcap_snapshot: the header's, or 262144 when that is
-  // 0 or more): a longer record is cut to it, as libpcap cuts it.
-  void set_snapshot(uint32_t snapshot) noexcept { snapshot_ = snapshot; }
+  // The link type as libpcap numbers it (pcap_datalink: LINKTYPE_RAW is DLT_RAW).
+  [[nodiscard]] int link_type() const noexcept { return link_type_; }
+  // As pcap_snapshot: the header's snapshot length, or 262144 when that is 0 or past INT_MAX. A
+  // longer record is cut to it, as libpcap cuts it.
+  [[nodiscard]] uint32_t snapshot() const noexcept { return snapshot_; }
 
   // The next record; nullopt at the end of the file or at damage, which error() then names.
-  [[nodiscard]] std::optional<Frame> next(int link_type);
+  [[nodiscard]] std::optional<Frame> next();
   [[nodiscard]] const std::string& error() const noexcept { return error_; }
   [[nodiscard]] uint64_t position() const noexcept { return offset_; }
 
@@ -54,6 +57,7 @@ class MappedPcap {
   bool swapped_ = false;     // written in the other byte order
   bool nanosecond_ = false;  // the second timestamp field counts nanoseconds
   uint32_t snapshot_ = 262144;
+  int link_type_ = 0;
   std::string error_;
 };
 

@@ -51,7 +51,7 @@ Reading read_with_libpcap(const std::string& path) {
 
 Reading read_mapped(MappedPcap& file) {
   Reading out;
-  while (auto frame = file.next(1)) {
+  while (auto frame = file.next()) {
     out.records.push_back({frame->timestamp_us, frame->original_length,
                            std::vector<uint8_t>(frame->data.begin(), frame->data.end())});
   }
@@ -63,9 +63,10 @@ void expect_same_as_libpcap(const std::string& path) {
   auto mapped = MappedPcap::open(path);
   ASSERT_NE(mapped, nullptr) << path;
   char errbuf[PCAP_ERRBUF_SIZE] = {};
-  pcap_t* p = pcap_open_offline(path.c_str(), errbuf);  // PcapReader passes libpcap's snapshot
+  pcap_t* p = pcap_open_offline(path.c_str(), errbuf);  // the header as libpcap reads it
   ASSERT_NE(p, nullptr) << errbuf;
-  mapped->set_snapshot(static_cast<uint32_t>(pcap_snapshot(p)));
+  EXPECT_EQ(mapped->link_type(), pcap_datalink(p)) << path;
+  EXPECT_EQ(mapped->snapshot(), static_cast<uint32_t>(pcap_snapshot(p))) << path;
   pcap_close(p);
   const Reading ours = read_mapped(*mapped);
   const Reading theirs = read_with_libpcap(path);
@@ -77,14 +78,15 @@ void expect_same_as_libpcap(const std::string& path) {
 // A classic pcap file: header fields and records as given, in host or swapped byte order.
 class PcapBuilder {
  public:
-  PcapBuilder(uint32_t magic, bool swapped, uint32_t snaplen = 65535) : swapped_(swapped) {
+  PcapBuilder(uint32_t magic, bool swapped, uint32_t snaplen = 65535, uint32_t linktype = 1)
+      : swapped_(swapped) {
     put32(magic);
     put16(2);
     put16(4);
     put32(0);
     put32(0);
     put32(snaplen);
-    put32(1);  // Ethernet
+    put32(linktype);
   }
   PcapBuilder& record(uint32_t seconds, uint32_t fraction, uint32_t caplen, uint32_t len,
                       size_t bytes_present) {
@@ -141,6 +143,21 @@ TEST(MappedPcap, LeavesPcapngAndOtherFilesToLibpcap) {
   EXPECT_EQ(MappedPcap::open(path), nullptr);
 }
 
+// LINKTYPE_RAW (101) is DLT_RAW (12) to libpcap; the others we decode keep their number. A link
+// type we do not decode, or one with FCS bits, is left to libpcap.
+TEST(MappedPcap, LinkTypesNumberedAsLibpcapDoes) {
+  for (const uint32_t linktype : {0u, 1u, 101u, 108u, 113u, 228u, 229u, 276u}) {
+    expect_same_as_libpcap(PcapBuilder(0xa1b2c3d4, false, 65535, linktype)
+                               .record(1, 0, 20, 20, 20)
+                               .write("fp-linktype.pcap"));
+  }
+  EXPECT_EQ(MappedPcap::open(PcapBuilder(0xa1b2c3d4, false, 65535, 105).write("fp-wifi.pcap")),
+            nullptr);
+  EXPECT_EQ(
+      MappedPcap::open(PcapBuilder(0xa1b2c3d4, false, 65535, 0x14000001).write("fp-fcs.pcap")),
+      nullptr);
+}
+
 TEST(MappedPcap, BothByteOrdersAndNanosecondsAsLibpcap) {
   for (const bool swapped : {false, true}) {
     for (const uint32_t magic : {0xa1b2c3d4u, 0xa1b23c4du}) {
@@ -172,6 +189,13 @@ TEST(MappedPcap, RecordLongerThanTheSnapshotLengthAsLibpcap) {
   expect_same_as_libpcap(PcapBuilder(0xa1b2c3d4, false, 0)
                              .record(1, 0, 70000, 70000, 70000)
                              .write("fp-snaplen-zero.pcap"));
+  expect_same_as_libpcap(PcapBuilder(0xa1b2c3d4, true, 300000)
+                             .record(1, 0, 70000, 70000, 70000)
+                             .record(2, 0, 270000, 270000, 10)
+                             .write("fp-snaplen-huge.pcap"));
+  expect_same_as_libpcap(PcapBuilder(0xa1b2c3d4, false, 0x80000000u)
+                             .record(1, 0, 300, 300, 300)
+                             .write("fp-snaplen-past-int.pcap"));
 }
 
 }  // namespace

@@ -20,9 +20,21 @@ Endpoint destination_of(const tcp::Packet& p) {
   return {p.ip.dst, tcp ? p.tcp.dst_port : p.udp.dst_port};
 }
 
+// Any fixed total order puts a flow's two endpoints one way for both directions; this one
+// compares the addresses eight bytes at a time (once per packet).
+bool endpoint_less(const Endpoint& a, const Endpoint& b) noexcept {
+  uint64_t x[2], y[2];
+  std::memcpy(x, a.address.bytes.data(), sizeof x);
+  std::memcpy(y, b.address.bytes.data(), sizeof y);
+  if (x[0] != y[0]) return x[0] < y[0];
+  if (x[1] != y[1]) return x[1] < y[1];
+  if (a.address.version != b.address.version) return a.address.version < b.address.version;
+  return a.port < b.port;
+}
+
 FlowKey key_of(const tcp::Packet& p) {
   Endpoint a = source_of(p), b = destination_of(p);
-  if (b < a) std::swap(a, b);
+  if (endpoint_less(b, a)) std::swap(a, b);
   return {p.transport == tcp::Packet::Transport::kTcp, a, b};
 }
 
@@ -85,7 +97,7 @@ Flow& FlowTable::flow_for(const tcp::Packet& packet, int& direction, AnalyzerCou
     return next;
   }
   if (key.tcp) note_base_seq(flow, packet, direction);
-  lru_.splice(lru_.begin(), lru_, it->second.lru);
+  if (it->second.lru != lru_.begin()) lru_.splice(lru_.begin(), lru_, it->second.lru);
   if (tracking_ && !flow.closed) touch(flow, packet.timestamp_us);
   return flow;
 }

@@ -215,10 +215,11 @@ void TcpStreamAnalyzer::read_tls(Direction& d, StreamRecord& record, AnalyzerCou
       hello->record_version = m.record_version;
       auto& slot = record.tls ? record.tls_retry : record.tls;
       if (!slot) slot = client_record(*hello, compute_);
-    } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello) &&
-               !(compute_ & kServerHello)) {
-      if (!record.tls_server) record.tls_server.emplace();  // seen (the record is kept), not read
     } else if (m.type == static_cast<uint8_t>(tls::HandshakeType::kServerHello)) {
+      if (!(compute_ & kServerHello)) {  // `--fields` without it: seen (the record is kept)
+        if (!record.tls_server) record.tls_server.emplace();
+        continue;
+      }
       auto hello = tls::parse_server_hello(m.body);
       if (!hello) {
         ++counters.tls_errors;

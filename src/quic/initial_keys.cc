@@ -64,6 +64,14 @@ bool expand_label(Bytes secret, const std::string& label, uint8_t* out, size_t o
   return hkdf(EVP_KDF_HKDF_MODE_EXPAND_ONLY, secret, info, out, out_len);
 }
 
+// RFC 9001 5.1: the AEAD key, IV and header-protection key from `k.secret`; `prefix` is the
+// version's label prefix ("quic " or "quicv2 ", RFC 9369 3.3.2).
+bool derive_packet_keys(InitialKeys& k, const std::string& prefix) {
+  return expand_label(k.secret, prefix + "key", k.key.data(), k.key.size()) &&
+         expand_label(k.secret, prefix + "iv", k.iv.data(), k.iv.size()) &&
+         expand_label(k.secret, prefix + "hp", k.hp.data(), k.hp.size());
+}
+
 }  // namespace
 
 bool is_known_version(uint32_t version) noexcept {
@@ -84,9 +92,7 @@ std::optional<InitialKeys> initial_keys(uint32_t version, Bytes dcid, Sender sen
     InitialKeys k;
     const std::string side = sender == Sender::kClient ? "client in" : "server in";
     if (!expand_label(initial, side, k.secret.data(), k.secret.size()) ||
-        !expand_label(k.secret, prefix + "key", k.key.data(), k.key.size()) ||
-        !expand_label(k.secret, prefix + "iv", k.iv.data(), k.iv.size()) ||
-        !expand_label(k.secret, prefix + "hp", k.hp.data(), k.hp.size())) {
+        !derive_packet_keys(k, prefix)) {
       return std::nullopt;
     }
     return k;
@@ -101,11 +107,7 @@ std::optional<InitialKeys> one_rtt_keys(uint32_t version, Bytes secret) noexcept
   const std::string prefix = version == kVersion2 ? "quicv2 " : "quic ";
   try {
     std::copy(secret.begin(), secret.end(), k.secret.begin());
-    if (!expand_label(k.secret, prefix + "key", k.key.data(), k.key.size()) ||
-        !expand_label(k.secret, prefix + "iv", k.iv.data(), k.iv.size()) ||
-        !expand_label(k.secret, prefix + "hp", k.hp.data(), k.hp.size())) {
-      return std::nullopt;
-    }
+    if (!derive_packet_keys(k, prefix)) return std::nullopt;
     return k;
   } catch (...) {
     return std::nullopt;
